@@ -1,0 +1,2 @@
+// Kernels of the compare op family.
+export {};

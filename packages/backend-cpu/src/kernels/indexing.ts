@@ -1,0 +1,2 @@
+// Kernels of the indexing op family.
+export {};

@@ -1,0 +1,2 @@
+// Kernels of the matmul op family.
+export {};

@@ -1,0 +1,2 @@
+// Kernels of the scan op family.
+export {};

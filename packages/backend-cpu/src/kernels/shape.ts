@@ -1,0 +1,2 @@
+// Kernels of the shape op family.
+export {};

@@ -1,0 +1,2 @@
+// Kernels of the softmax op family.
+export {};

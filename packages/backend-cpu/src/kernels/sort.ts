@@ -1,0 +1,2 @@
+// Kernels of the sort op family.
+export {};

@@ -1,0 +1,127 @@
+import type { DType, TypedArray } from './dtype.js';
+import type { Shape } from './shape.js';
+
+/**
+ * What a backend implements. Handles are opaque to core: a TypedArray on cpu, a pointer in wasm,
+ * a GPUBuffer on webgpu. Backends never see autograd; they receive kernels' inputs and outputs.
+ */
+export interface Backend<Handle = unknown> {
+  readonly name: string;
+  /** Allocates storage for `numel` elements of `dtype`, zero-filled. */
+  alloc(dtype: DType, numel: number): Handle;
+  free(handle: Handle, dtype: DType, numel: number): void;
+  /** Overwrites the whole storage with `data` (same dtype, same length). */
+  write(handle: Handle, dtype: DType, data: TypedArray): void;
+  /** Reads `numel` elements of the whole storage. */
+  read(handle: Handle, dtype: DType, numel: number): Promise<TypedArray>;
+  /** Synchronous read, only on backends that can (cpu, wasm). */
+  readSync?(handle: Handle, dtype: DType, numel: number): TypedArray;
+  /** Runs once before first use, for backends with async start-up. */
+  init?(): Promise<void>;
+  /** Optional key/value facts shown to users (SIMD, threads, adapter name...). */
+  readonly features?: Readonly<Record<string, unknown>>;
+}
+
+/** A strided view of a storage handed to a kernel. Outputs are always fresh and contiguous. */
+export interface KernelTensor<Handle = unknown> {
+  readonly data: Handle;
+  readonly dtype: DType;
+  readonly shape: Shape;
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+export type KernelAttrs = Readonly<Record<string, unknown>>;
+
+export interface KernelArgs<Handle = unknown, A extends KernelAttrs = KernelAttrs> {
+  readonly inputs: readonly KernelTensor<Handle>[];
+  readonly outputs: readonly KernelTensor<Handle>[];
+  readonly attrs: A;
+  readonly backend: Backend<Handle>;
+}
+
+export type Kernel<Handle = unknown, A extends KernelAttrs = KernelAttrs> = (
+  args: KernelArgs<Handle, A>,
+) => void;
+
+const backends = new Map<string, Backend>();
+const initialized = new Set<string>();
+const kernels = new Map<string, Kernel>();
+let defaultDevice = 'cpu';
+
+const key = (op: string, backend: string) => `${op}\u0000${backend}`;
+
+export function registerBackend(backend: Backend): void {
+  backends.set(backend.name, backend);
+  if (!backend.init) initialized.add(backend.name);
+}
+
+export function listBackends(): string[] {
+  return [...backends.keys()];
+}
+
+export function hasBackend(name: string): boolean {
+  return backends.has(name);
+}
+
+export async function initBackend(name: string): Promise<Backend> {
+  const b = backends.get(name);
+  if (!b)
+    throw new Error(
+      `initBackend: no backend named '${name}' is registered (registered: ${listBackends().join(', ') || 'none'}); import its package first, e.g. '@kindling/backend-${name}'`,
+    );
+  if (!initialized.has(name)) {
+    await b.init?.();
+    initialized.add(name);
+  }
+  return b;
+}
+
+export function getBackend(name: string): Backend {
+  const b = backends.get(name);
+  if (!b)
+    throw new Error(
+      `No backend named '${name}' is registered (registered: ${listBackends().join(', ') || 'none'}). Import '@kindling/backend-${name}' first.`,
+    );
+  if (!initialized.has(name))
+    throw new Error(
+      `Backend '${name}' needs asynchronous start-up: call 'await k.initBackend("${name}")' first.`,
+    );
+  return b;
+}
+
+export function setDefaultDevice(name: string): void {
+  getBackend(name);
+  defaultDevice = name;
+}
+
+export function getDefaultDevice(): string {
+  return defaultDevice;
+}
+
+/** Registers a kernel for (op, backend), like TensorFlow.js's kernel registry. */
+export function registerKernel<H, A extends KernelAttrs>(
+  op: string,
+  backend: string,
+  kernel: Kernel<H, A>,
+): void {
+  kernels.set(key(op, backend), kernel as unknown as Kernel);
+}
+
+export function getKernel(op: string, backend: string): Kernel {
+  const k = kernels.get(key(op, backend));
+  if (!k) throw new Error(`Kernel '${op}' is not implemented on backend '${backend}'`);
+  return k;
+}
+
+export function hasKernel(op: string, backend: string): boolean {
+  return kernels.has(key(op, backend));
+}
+
+/** Every registered (op, backend) pair, for support matrices. */
+export function listKernels(): { op: string; backend: string }[] {
+  return [...kernels.keys()].map((k) => {
+    const [op, backend] = k.split('\u0000');
+    return { op, backend };
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * In-place ops (`add_`, `mul_`, `clamp_`, ...) are the out-of-place op followed by a copy into the
+ * target, bumping the storage's version counter. With autograd on, the target's history is rebased
+ * onto the op's backward node, as PyTorch does.
+ */
+import { isGradEnabled } from '../autograd/mode.js';
+import type { DType } from '../dtype.js';
+import { broadcastShapes, formatShape, shapesEqual } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { runCopyKernel } from './copy.js';
+import { kview } from './dispatch.js';
+
+const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 2 };
+
+function checkLeaf(op: string, self: Tensor): void {
+  if (isGradEnabled() && self.isLeaf && self.requiresGrad)
+    throw new Error(`${op}: a leaf Variable that requires grad is being used in an in-place operation.`);
+}
+
+export interface InPlaceOptions {
+  /** Allow any dtype conversion into self (copy_); other ops may not narrow the category. */
+  anyDtype?: boolean;
+}
+
+/**
+ * Computes `compute(src)` out of place, where `src` is self (or, when autograd records, a clone of
+ * self so saved values stay valid), then writes the result into self.
+ */
+export function applyInPlace(
+  op: string,
+  self: Tensor,
+  others: readonly Tensor[],
+  compute: (src: Tensor) => Tensor,
+  opts: InPlaceOptions = {},
+): Tensor {
+  checkLeaf(op, self);
+  const recording = isGradEnabled() && (self.requiresGrad || others.some((o) => o.requiresGrad));
+  const src = recording && self.requiresGrad ? self.clone() : self;
+  const result = compute(src);
+  if (
+    !shapesEqual(result.shape, self.shape) &&
+    !shapesEqual(broadcastShapes(op, result.shape, self.shape), self.shape)
+  )
+    throw new Error(
+      `${op}: output with shape ${formatShape(self.shape)} doesn't match the broadcast shape ${formatShape(result.shape)}`,
+    );
+  if (!opts.anyDtype && CATEGORY[result.dtype] > CATEGORY[self.dtype])
+    throw new Error(
+      `${op}: result type ${result.dtype} can't be cast to the desired output type ${self.dtype}`,
+    );
+  if (result.requiresGrad && self.isView && isGradEnabled())
+    throw new Error(
+      `${op}: in-place operations that record gradients on a view are not supported (a deviation from PyTorch); use the out-of-place op and assemble the result instead`,
+    );
+  if (self.numel() > 0) runCopyKernel(self.device, kview(self), kview(result, self.shape));
+  self.storage.version++;
+  if (result.requiresGrad && result.gradFn) self._setGradFn(result.gradFn, result.outputNr);
+  if (result !== self && result !== src && !others.includes(result)) result.dispose();
+  if (src !== self) src.dispose();
+  return self;
+}

@@ -1,0 +1,2 @@
+// Filled in by the shape op family.
+export {};

@@ -1,0 +1,4 @@
+import type { OpCase } from '../conformance.js';
+
+/** Conformance cases of the unary op family. */
+export const cases: OpCase[] = [];
