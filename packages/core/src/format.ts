@@ -30,7 +30,10 @@ export function formatTensor(data: TypedArray, shape: Shape, dtype: DType, extra
 }
 
 function makeFormatter(data: TypedArray, dtype: DType): (v: number) => string {
-  if (dtype === 'bool') return (v) => (v ? 'True' : 'False');
+  if (dtype === 'bool') {
+    const width = data.some((v) => v === 0) ? 5 : 4;
+    return (v) => (v ? 'True' : 'False').padStart(width);
+  }
   if (dtype === 'int32') {
     let width = 1;
     for (let i = 0; i < data.length; i++) width = Math.max(width, String(data[i]).length);

@@ -1,8 +1,9 @@
-import type { Backend } from './backend.js';
+import { type Backend, listBackends } from './backend.js';
 import { bytesPerElement, type DType } from './dtype.js';
 import type { Tensor } from './tensor.js';
 
 interface DeviceStats {
+  /** Live storages: a tensor and all its views count once (like tfjs's numDataBuffers). */
   numTensors: number;
   numBytes: number;
 }
@@ -20,61 +21,99 @@ function statsFor(device: string): DeviceStats {
   return s;
 }
 
+/** What the finalizer needs to free a storage; it must not reference the Storage itself. */
+interface StorageCore {
+  backend: Backend;
+  handle: unknown;
+  dtype: DType;
+  numel: number;
+  nbytes: number;
+  stats: DeviceStats;
+  /** Tensors (views and saved-for-backward aliases included) holding this storage. */
+  refs: number;
+  freed: boolean;
+}
+
+function freeCore(c: StorageCore): void {
+  if (c.freed) return;
+  c.freed = true;
+  c.stats.numBytes -= c.nbytes;
+  c.stats.numTensors--;
+  c.backend.free(c.handle, c.dtype, c.numel);
+  c.handle = null;
+}
+
+/**
+ * Frees storage whose tensors were all garbage-collected. Registration is per storage (views are
+ * free) and deferred while a `tidy` scope owns the storage, since a FinalizationRegistry cell costs
+ * about a microsecond plus GC work per object.
+ */
+const collector = new FinalizationRegistry<StorageCore>(freeCore);
+
 /**
  * Reference-counted backing memory shared by a tensor and all its views. It also carries the
  * version counter PyTorch keeps per base tensor: in-place ops bump it, saved tensors check it.
  */
 export class Storage {
-  refs = 0;
   version = 0;
   readonly nbytes: number;
-  private readonly devStats: DeviceStats;
+  private readonly core: StorageCore;
+  private registered = false;
   constructor(
     readonly backend: Backend,
-    public handle: unknown,
+    handle: unknown,
     readonly dtype: DType,
     readonly numel: number,
   ) {
     this.nbytes = numel * bytesPerElement(dtype);
-    this.devStats = statsFor(backend.name);
-    this.devStats.numBytes += this.nbytes;
+    const stats = statsFor(backend.name);
+    stats.numBytes += this.nbytes;
+    stats.numTensors++;
+    this.core = { backend, handle, dtype, numel, nbytes: this.nbytes, stats, refs: 0, freed: false };
+  }
+  get handle(): unknown {
+    return this.core.handle;
   }
   get device(): string {
     return this.backend.name;
   }
-  retain(): void {
-    this.refs++;
+  get refs(): number {
+    return this.core.refs;
   }
-  release(): void {
-    if (--this.refs === 0) {
-      this.devStats.numBytes -= this.nbytes;
-      this.backend.free(this.handle, this.dtype, this.numel);
-      this.handle = null;
-    }
+  /** @internal */ retain(): void {
+    this.core.refs++;
+  }
+  /** @internal */ release(): void {
+    const c = this.core;
+    // A registered storage freed here stays in the registry until collected; its finalizer then
+    // no-ops. Registering without an unregister token makes each registration much cheaper.
+    if (--c.refs === 0) freeCore(c);
+  }
+  /** @internal Hands this storage to the garbage-collection finalizer (once). */
+  ensureFinalizer(): void {
+    if (this.registered || this.core.freed) return;
+    this.registered = true;
+    collector.register(this, this.core);
   }
 }
 
-/** Frees a tensor's hold on its storage when the tensor object is garbage-collected. */
-const collector = new FinalizationRegistry<Storage>((storage) => {
-  statsFor(storage.device).numTensors--;
-  storage.release();
-});
-
-export function trackTensorAlive(t: Tensor, storage: Storage): void {
+/** Registers a new tensor with the innermost tidy scope, or with the GC finalizer outside scopes. */
+export function trackTensorAlive(t: Tensor, storage: Storage, scoped: boolean): void {
   storage.retain();
-  statsFor(storage.device).numTensors++;
-  collector.register(t, storage, t);
+  // Unscoped tensors (saved-for-backward aliases) never own a storage: every storage is either
+  // registered with the finalizer or owned by a live scope, and scopes register what outlives them.
+  if (!scoped) return;
   const scope = scopes[scopes.length - 1];
   if (scope) scope.push(t);
+  else storage.ensureFinalizer();
 }
 
-export function untrackTensor(t: Tensor, storage: Storage): void {
-  collector.unregister(t);
-  statsFor(storage.device).numTensors--;
+export function untrackTensor(storage: Storage): void {
   storage.release();
 }
 
 export function memory(): MemoryInfo {
+  for (const name of listBackends()) statsFor(name);
   const byDevice: Record<string, DeviceStats> = {};
   let numTensors = 0;
   let numBytes = 0;
@@ -119,9 +158,17 @@ function endScope(scope: Tensor[], result: unknown): void {
   if (idx >= 0) scopes.splice(idx, 1);
   const parent = scopes[scopes.length - 1];
   for (const t of scope) {
+    if (t.isDisposed) continue;
+    const storage = t.storage;
     if (keep.has(t)) {
       if (parent) parent.push(t);
-    } else if (!t.isKept && !t.isDisposed) t.dispose();
+      else storage.ensureFinalizer();
+    } else if (t.isKept) storage.ensureFinalizer();
+    else {
+      t.dispose();
+      // Still held by a view or a tensor saved for backward: let the GC finalizer free it.
+      if (storage.refs > 0) storage.ensureFinalizer();
+    }
   }
 }
 
@@ -159,6 +206,7 @@ export function tidy<T>(fn: () => T): T {
 /** Excludes a tensor from disposal by any enclosing `tidy`. */
 export function keep<T extends Tensor>(t: T): T {
   t.isKept = true;
+  t.storage.ensureFinalizer();
   return t;
 }
 

@@ -30,6 +30,8 @@ const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
  */
 export class Tensor {
   /** @internal */ _storage: Storage | null;
+  /** @internal Owned by tidy scopes (false for saved-for-backward aliases). */
+  private readonly _scoped: boolean;
   readonly shape: readonly number[];
   readonly dtype: DType;
   /** @internal */ readonly _strides: readonly number[];
@@ -64,8 +66,8 @@ export class Tensor {
     this._strides = strides;
     this._offset = offset;
     this.base = base;
-    if (track) trackTensorAlive(this, storage);
-    else storage.retain();
+    this._scoped = track;
+    trackTensorAlive(this, storage, track);
   }
 
   /** @internal The live storage; throws if the tensor was disposed. */
@@ -313,7 +315,7 @@ export class Tensor {
     const s = this._storage;
     if (s === null) return;
     this._storage = null;
-    untrackTensor(this, s);
+    untrackTensor(s);
   }
   [Symbol.dispose](): void {
     this.dispose();

@@ -30,7 +30,12 @@ export abstract class GradNode {
     readonly next: readonly (Edge | null)[],
     readonly outputs: readonly OutputMeta[],
   ) {
-    if (isAnomalyEnabled()) this.forwardStack = new Error().stack?.split('\n').slice(2).join('\n');
+    if (isAnomalyEnabled())
+      this.forwardStack = new Error().stack
+        ?.split('\n')
+        .slice(1)
+        .filter((line) => !/autograd[\\/]node\.|ops[\\/]dispatch\./.test(line))
+        .join('\n');
   }
   abstract apply(grads: Tensor[], keepGraph: boolean): (Tensor | null | undefined)[];
   addTensorHook(outputNr: number, hook: TensorHook): void {
