@@ -261,18 +261,18 @@ export class Tensor {
     if (this.numel() !== 1)
       throw new Error(`${method}: a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
   }
-  /** The value of a one-element tensor (booleans for bool tensors). */
-  item(): number | boolean {
+  /**
+   * The value of a one-element tensor as a JS number (bool tensors give 1 or 0, a deviation from
+   * PyTorch's True/False chosen so `loss.item()` is typed `number`).
+   */
+  item(): number {
     this.checkOneElement('item()');
     if (!this.canReadSync()) throw this.syncReadError('item()', 'itemAsync()');
-    return this.scalarFrom(this.dataSync());
+    return this.dataSync()[0];
   }
-  async itemAsync(): Promise<number | boolean> {
+  async itemAsync(): Promise<number> {
     this.checkOneElement('itemAsync()');
-    return this.scalarFrom(await this.data());
-  }
-  private scalarFrom(d: TypedArray): number | boolean {
-    return this.dtype === 'bool' ? d[0] !== 0 : d[0];
+    return (await this.data())[0];
   }
   /** Nested JS arrays (numbers, or booleans for bool tensors); a scalar for 0-d tensors. */
   tolist(): NestedArray<number | boolean> {
