@@ -15,6 +15,7 @@ import './kernels/indexing.js';
 import './kernels/softmax.js';
 import './kernels/sort.js';
 import './kernels/scan.js';
+import './kernels/nn.js';
 
 registerBackend(cpuBackend);
 

@@ -47,6 +47,7 @@ export * from './ops/creation.js';
 export { resultType, type TensorLike } from './ops/dispatch.js';
 export * from './ops/indexing.js';
 export * from './ops/matmul.js';
+export * from './ops/nn.js';
 export { sum } from './ops/reduce.js';
 export * from './ops/scan.js';
 export * from './ops/shape.js';

@@ -22,7 +22,14 @@ describe('define-by-run programs', () => {
     const b1 = k.randn([5], opts);
     const w2 = k.randn([3, 5], opts);
     const w3 = k.randn([2, 5], opts);
-    const forward = (x: k.Tensor, wWide: k.Tensor, wNarrow: k.Tensor, b: k.Tensor, a: k.Tensor, c: k.Tensor) => {
+    const forward = (
+      x: k.Tensor,
+      wWide: k.Tensor,
+      wNarrow: k.Tensor,
+      b: k.Tensor,
+      a: k.Tensor,
+      c: k.Tensor,
+    ) => {
       const first = x.shape[1] === 6 ? wWide : wNarrow;
       const h = k.relu(x.matmul(first.t()).add(b));
       return x.shape[1] === 6 ? h.matmul(a.t()) : h.matmul(c.t()).tanh();
@@ -30,8 +37,12 @@ describe('define-by-run programs', () => {
     const xWide = k.randn([7, 6], { dtype: 'float64' });
     const xNarrow = k.randn([7, 4], { dtype: 'float64' });
     const params = [w1Wide, w1Narrow, b1, w2, w3];
-    expect(forward(xWide, ...(params as [k.Tensor, k.Tensor, k.Tensor, k.Tensor, k.Tensor])).shape).toEqual([7, 3]);
-    expect(forward(xNarrow, ...(params as [k.Tensor, k.Tensor, k.Tensor, k.Tensor, k.Tensor])).shape).toEqual([7, 2]);
+    expect(forward(xWide, ...(params as [k.Tensor, k.Tensor, k.Tensor, k.Tensor, k.Tensor])).shape).toEqual([
+      7, 3,
+    ]);
+    expect(forward(xNarrow, ...(params as [k.Tensor, k.Tensor, k.Tensor, k.Tensor, k.Tensor])).shape).toEqual(
+      [7, 2],
+    );
     // Each branch differentiates only the parameters it used.
     const out = forward(xWide, ...(params as [k.Tensor, k.Tensor, k.Tensor, k.Tensor, k.Tensor]));
     out.sum().backward();
@@ -39,7 +50,11 @@ describe('define-by-run programs', () => {
     expect(w1Narrow.grad).toBeNull();
     expect(w3.grad).toBeNull();
     for (const x of [xWide, xNarrow]) {
-      gradcheck((...ps) => forward(x, ...(ps as [k.Tensor, k.Tensor, k.Tensor, k.Tensor, k.Tensor])), params, { allowUnused: true });
+      gradcheck(
+        (...ps) => forward(x, ...(ps as [k.Tensor, k.Tensor, k.Tensor, k.Tensor, k.Tensor])),
+        params,
+        { allowUnused: true },
+      );
     }
   });
 
@@ -58,7 +73,13 @@ describe('define-by-run programs', () => {
     const forward = (x: k.Tensor, w: k.Tensor, u: k.Tensor, bias: k.Tensor, v: k.Tensor) => {
       const steps = x.index(0, 0).item() as number;
       let h = k.zeros([hidden], { dtype: 'float64' });
-      for (let t = 0; t < steps; t++) h = k.tanh(w.mv(h).add(u.mv(x.index(t + 1))).add(bias));
+      for (let t = 0; t < steps; t++)
+        h = k.tanh(
+          w
+            .mv(h)
+            .add(u.mv(x.index(t + 1)))
+            .add(bias),
+        );
       return v.mv(h);
     };
     const make = (steps: number) => {

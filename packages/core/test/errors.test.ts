@@ -19,22 +19,34 @@ describe('errors name the op, the shapes/dtypes and what was expected', () => {
     );
   });
   it('dims out of range', () => {
-    expect(() => k.ones(2, 3).sum(2)).toThrow('sum: Dimension out of range (expected to be in range of [-2, 1], but got 2)');
+    expect(() => k.ones(2, 3).sum(2)).toThrow(
+      'sum: Dimension out of range (expected to be in range of [-2, 1], but got 2)',
+    );
     expect(() => k.ones(2, 3).transpose(0, -3)).toThrow(/transpose: Dimension out of range/);
-    expect(() => k.ones(2).select(0, 2)).toThrow('select: index 2 is out of bounds for dimension 0 with size 2');
-    expect(() => k.ones(2).narrow(0, 1, 2)).toThrow('narrow: start (1) + length (2) exceeds dimension size (2).');
+    expect(() => k.ones(2).select(0, 2)).toThrow(
+      'select: index 2 is out of bounds for dimension 0 with size 2',
+    );
+    expect(() => k.ones(2).narrow(0, 1, 2)).toThrow(
+      'narrow: start (1) + length (2) exceeds dimension size (2).',
+    );
   });
   it('views and reshapes', () => {
     expect(() => k.ones(2, 3).view(4)).toThrow("view: shape '[4]' is invalid for input of size 6");
-    expect(() => k.ones(2, 3).t().view(6)).toThrow(/view size is not compatible with input tensor's size and stride.*Use \.reshape/);
+    expect(() => k.ones(2, 3).t().view(6)).toThrow(
+      /view size is not compatible with input tensor's size and stride.*Use \.reshape/,
+    );
     expect(k.ones(2, 3).t().reshape(6).shape).toEqual([6]);
     expect(() => k.ones(2, 3).view(-1, -1)).toThrow('view: only one dimension can be inferred');
-    expect(() => k.ones(2, 3).expand(4, 3)).toThrow(/expand: The expanded size of the tensor \(4\) must match the existing size \(2\) at non-singleton dimension 0/);
+    expect(() => k.ones(2, 3).expand(4, 3)).toThrow(
+      /expand: The expanded size of the tensor \(4\) must match the existing size \(2\) at non-singleton dimension 0/,
+    );
     expect(() => k.ones(2, 3).permute(0)).toThrow(/permute: number of dims don't match/);
   });
   it('creation', () => {
     expect(() => k.tensor([[1, 2], [3]])).toThrow('tensor: expected sequence of length 2 at dim 1 (got 1)');
-    expect(() => k.zeros([2, -1])).toThrow('zeros: invalid shape [2, -1] (dims must be non-negative integers)');
+    expect(() => k.zeros([2, -1])).toThrow(
+      'zeros: invalid shape [2, -1] (dims must be non-negative integers)',
+    );
     expect(() => k.tensor([1], { dtype: 'float16' as k.DType })).toThrow("tensor: unknown dtype 'float16'");
     expect(() => k.arange(0, 5, 0)).toThrow('arange: step must be nonzero');
   });
@@ -48,7 +60,9 @@ describe('errors name the op, the shapes/dtypes and what was expected', () => {
     expect(() => k.ones(2).add(onBare)).toThrow(
       'add: Expected all tensors to be on the same device, but found at least two devices, cpu and bare!',
     );
-    expect(() => k.tensor([1], { device: 'bare' }).item()).toThrow("item(): the 'bare' backend cannot read synchronously; use 'await tensor.itemAsync()' instead");
+    expect(() => k.tensor([1], { device: 'bare' }).item()).toThrow(
+      "item(): the 'bare' backend cannot read synchronously; use 'await tensor.itemAsync()' instead",
+    );
     expect(() => k.zeros([1], { device: 'tpu' })).toThrow(/No backend named 'tpu' is registered/);
     expect(k.listBackends()).toContain('cpu');
   });
@@ -60,7 +74,11 @@ describe('errors name the op, the shapes/dtypes and what was expected', () => {
     expect(back.tolist()).toEqual([1, 2]);
   });
   it('in-place dtype narrowing', () => {
-    expect(() => k.ones([2], { dtype: 'int32' }).add_(0.5)).toThrow("add_: result type float32 can't be cast to the desired output type int32");
-    expect(() => k.ones(3).add_(k.ones(2, 3))).toThrow(/add_: output with shape \[3\] doesn't match the broadcast shape \[2, 3\]/);
+    expect(() => k.ones([2], { dtype: 'int32' }).add_(0.5)).toThrow(
+      "add_: result type float32 can't be cast to the desired output type int32",
+    );
+    expect(() => k.ones(3).add_(k.ones(2, 3))).toThrow(
+      /add_: output with shape \[3\] doesn't match the broadcast shape \[2, 3\]/,
+    );
   });
 });

@@ -4,6 +4,7 @@ import { cases as compare } from './compare.js';
 import { cases as creation } from './creation.js';
 import { cases as indexing } from './indexing.js';
 import { cases as matmul } from './matmul.js';
+import { cases as nn } from './nn.js';
 import { cases as reduce } from './reduce.js';
 import { cases as scan } from './scan.js';
 import { cases as shape } from './shape.js';
@@ -26,4 +27,5 @@ export const conformanceCases: readonly OpCase[] = [
   ...matmul,
   ...shape,
   ...indexing,
+  ...nn,
 ];
