@@ -13,16 +13,23 @@ function median(xs) {
   return s[s.length >> 1];
 }
 
-/** Median milliseconds of `fn` over `runs` timed runs after `warm` untimed ones. */
+/**
+ * Median milliseconds of `fn` over `runs` timed runs after `warm` untimed ones: wall clock, and this
+ * process's CPU time (user + system), which is steadier when other processes share the cores.
+ */
 function time(fn, runs, warm = 2) {
   for (let i = 0; i < warm; i++) fn();
-  const ts = [];
+  const wall = [];
+  const cpu = [];
   for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn();
-    ts.push(performance.now() - t0);
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  return median(ts);
+  return { wall: median(wall), cpu: median(cpu) };
 }
 
 function rand(shape) {
@@ -34,8 +41,13 @@ function gflops(flops, ms) {
 }
 
 const rows = [];
-function report(name, flops, ms) {
-  rows.push({ case: name, ms: ms.toFixed(3), 'GFLOP/s': gflops(flops, ms) });
+function report(name, flops, t) {
+  rows.push({
+    case: name,
+    'wall ms': t.wall.toFixed(3),
+    'GFLOP/s (wall)': gflops(flops, t.wall),
+    'GFLOP/s (cpu time)': gflops(flops, t.cpu),
+  });
 }
 
 // ---- float32 square matmuls: contiguous, B transposed (x @ W.T), A transposed (X.T @ G)
@@ -100,36 +112,32 @@ for (const n of quick ? [128, 512] : [128, 512, 1024]) {
 }
 console.table(rows);
 
-// ---- per-op overhead: tiny add of two [2]-element float32 tensors
-function overhead(requiresGrad, iters) {
+// ---- per-op overhead: tiny add of two [2]-element float32 tensors (results left to the GC, or
+// disposed by a tidy scope every 1000 ops)
+function overhead(requiresGrad, iters, scoped) {
   const x = k.tensor([1, 2], { requiresGrad });
   const y = k.tensor([3, 4], { requiresGrad });
-  const reps = [];
-  for (let r = 0; r < 7; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < iters; i++) x.add(y);
-    reps.push(((performance.now() - t0) * 1000) / iters);
-  }
-  return median(reps.slice(2));
-}
-function overheadTidy(requiresGrad, iters) {
-  const x = k.tensor([1, 2], { requiresGrad });
-  const y = k.tensor([3, 4], { requiresGrad });
-  const reps = [];
-  for (let r = 0; r < 7; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < iters; i += 1000)
-      k.tidy(() => {
-        for (let j = 0; j < 1000; j++) x.add(y);
-      });
-    reps.push(((performance.now() - t0) * 1000) / iters);
-  }
-  return median(reps.slice(2));
+  const loop = scoped
+    ? () => {
+        for (let i = 0; i < iters; i += 1000)
+          k.tidy(() => {
+            for (let j = 0; j < 1000; j++) x.add(y);
+          });
+      }
+    : () => {
+        for (let i = 0; i < iters; i++) x.add(y);
+      };
+  const t = time(loop, 7, 2);
+  return {
+    case: `add [2]+[2], ${requiresGrad ? 'requiresGrad (recording)' : 'no grad'}${scoped ? ', inside tidy' : ''}`,
+    'µs/op (wall)': ((t.wall * 1000) / iters).toFixed(2),
+    'µs/op (cpu time)': ((t.cpu * 1000) / iters).toFixed(2),
+  };
 }
 const iters = quick ? 20_000 : 100_000;
 console.table([
-  { case: 'add [2]+[2], no grad', 'µs/op': overhead(false, iters).toFixed(2) },
-  { case: 'add [2]+[2], requiresGrad (recording)', 'µs/op': overhead(true, iters).toFixed(2) },
-  { case: 'add [2]+[2], no grad, inside tidy', 'µs/op': overheadTidy(false, iters).toFixed(2) },
-  { case: 'add [2]+[2], requiresGrad, inside tidy', 'µs/op': overheadTidy(true, iters).toFixed(2) },
+  overhead(false, iters, false),
+  overhead(true, iters, false),
+  overhead(false, iters, true),
+  overhead(true, iters, true),
 ]);

@@ -39,7 +39,21 @@ export {
   setDefaultDevice,
 } from './backend.js';
 export { dispose, keep, type MemoryInfo, memory, tidy } from './memory.js';
-export { add, div, mul, sub } from './ops/binary.js';
+export {
+  add,
+  atan2,
+  type DivOptions,
+  div,
+  floorDivide,
+  fmod,
+  maximum,
+  minimum,
+  mul,
+  pow,
+  type RoundingMode,
+  remainder,
+  sub,
+} from './ops/binary.js';
 export * from './ops/compare.js';
 export { clone, contiguous, copy_, fill_, zero_ } from './ops/copy.js';
 
@@ -48,7 +62,31 @@ export { resultType, type TensorLike } from './ops/dispatch.js';
 export * from './ops/indexing.js';
 export * from './ops/matmul.js';
 export * from './ops/nn.js';
-export { sum } from './ops/reduce.js';
+export {
+  all,
+  amax,
+  amin,
+  any,
+  argmax,
+  argmin,
+  countNonzero,
+  type DimArg,
+  logsumexp,
+  max,
+  mean,
+  min,
+  type NormOrd,
+  norm,
+  prod,
+  type SumOptions,
+  std,
+  stdMean,
+  sum,
+  type ValuesIndices,
+  type VarOptions,
+  var,
+  varMean,
+} from './ops/reduce.js';
 export * from './ops/scan.js';
 export * from './ops/shape.js';
 export * from './ops/softmax.js';

@@ -177,8 +177,8 @@ describe('reduction semantics', () => {
       [4, 6, 8],
     ]);
     expect(t.var(1).tolist()).toEqual([1, 4]);
-    expect(t.var(1, { correction: 0 }).tolist()[0]).toBeCloseTo(2 / 3);
-    expect(t.var(1, false).tolist()[0]).toBeCloseTo(2 / 3);
+    expect(t.var(1, { correction: 0 }).dataSync()[0]).toBeCloseTo(2 / 3);
+    expect(t.var(1, false).dataSync()[0]).toBeCloseTo(2 / 3);
     expect(t.var(1, true, true).shape).toEqual([2, 1]);
     expect(t.var(1, { keepdim: true }).shape).toEqual([2, 1]);
     expect(t.var({ correction: 2 }).item()).toBeCloseTo(t.var(undefined, { correction: 0 }).item() * (6 / 4));
@@ -283,7 +283,8 @@ describe('reduction gradients', () => {
     const [, idx] = x.sort();
     expect(idx.dtype).toBe('int32');
     expect(idx.sort()[0].tolist()).toEqual([0, 1, 2]);
-    expect(idx.sort(-1, true).indices.tolist()).toEqual([2, 1, 0].map((v) => idx.tolist().indexOf(v)));
+    // idx = [1, 2, 0]: sorting it descending gives values [2, 1, 0] at positions [1, 0, 2].
+    expect(idx.sort(-1, true).indices.tolist()).toEqual([1, 0, 2]);
   });
   it('softmax/logSoftmax gradients are twice differentiable', () => {
     const t = k.tensor([0.1, -0.4, 0.7], { requiresGrad: true, dtype: 'float64' });
@@ -317,12 +318,34 @@ describe('sort behaviour', () => {
     expect(Number.isNaN(d.values.dataSync()[0])).toBe(true);
     expect(d.indices.dataSync()[0]).toBe(3);
   });
+  it('packed-key paths (float32/int32/bool) agree with the comparator path (float64)', () => {
+    const vals = Array.from({ length: 3 * 200 }, (_, i) =>
+      i % 13 === 5 ? NAN : i % 17 === 2 ? Number.NEGATIVE_INFINITY : Math.round(Math.sin(i) * 20) / 4,
+    );
+    const f32 = k.tensor(vals, { shape: [3, 200] });
+    const f64 = f32.double();
+    for (const descending of [false, true]) {
+      expect(f32.sort(-1, descending).indices.tolist()).toEqual(f64.sort(-1, descending).indices.tolist());
+      for (const kk of [1, 5, 30, 200]) {
+        const a = f32.topk(kk, { largest: !descending });
+        const b = f64.topk(kk, { largest: !descending });
+        expect(a.indices.tolist()).toEqual(b.indices.tolist());
+        expect(a.indices.tolist()).toEqual(f64.sort(-1, !descending).indices.narrow(1, 0, kk).tolist());
+      }
+    }
+    const i32 = k.tensor(
+      vals.map((v) => (Number.isFinite(v) ? v * 4 : -7)),
+      { shape: [3, 200], dtype: 'int32' },
+    );
+    expect(i32.sort(1, true).indices.tolist()).toEqual(i32.double().sort(1, true).indices.tolist());
+    expect(i32.topk(3, 1, false).indices.tolist()).toEqual(i32.double().topk(3, 1, false).indices.tolist());
+  });
   it('treats -0 and 0 as equal', () => {
     expect(k.tensor([0, -0, 0]).sort({ stable: true }).indices.tolist()).toEqual([0, 1, 2]);
   });
   it('topk(sorted=false) still returns the right set; kthvalue/median', () => {
     const t = k.tensor([5, 1, 4, 2, 3]);
-    expect(t.topk(3, { sorted: false }).values.tolist().sort()).toEqual([3, 4, 5]);
+    expect(Array.from(t.topk(3, { sorted: false }).values.dataSync()).sort()).toEqual([3, 4, 5]);
     expect(t.kthvalue(2).values.item()).toBe(2);
     expect(t.median().item()).toBe(3);
     expect(k.tensor([1, 2, 3, 4]).median().item()).toBe(2);

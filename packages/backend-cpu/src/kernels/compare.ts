@@ -20,7 +20,7 @@ export const COMPARE_OPS: Record<string, (a: number, b: number) => number> = {
 
 export const PREDICATE_OPS: Record<string, (x: number) => number> = {
   logicalNot: (x) => (x === 0 ? 1 : 0),
-  isnan: (x) => (x !== x ? 1 : 0),
+  isnan: (x) => (Number.isNaN(x) ? 1 : 0),
   isinf: (x) => (x === Infinity || x === -Infinity ? 1 : 0),
   isposinf: (x) => (x === Infinity ? 1 : 0),
   isneginf: (x) => (x === -Infinity ? 1 : 0),

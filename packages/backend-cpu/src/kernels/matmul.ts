@@ -4,7 +4,7 @@
  * backward included); the output is contiguous [B..., M, N].
  *
  * Floats use a GotoBLAS-style GEMM: blocks of A (MC x KC) and B (KC x NC) are packed from any strides
- * into contiguous Float64Array panels, and a 4x4 register-tiled microkernel accumulates in local
+ * into contiguous Float64Array panels, and a 4x3 register-tiled microkernel accumulates in local
  * variables (so float32 accumulates in float64 within a KC block). Packing makes transposed and
  * strided operands exactly as fast as contiguous ones. int32 uses the same structure with wrapping
  * 32-bit arithmetic (Math.imul), so results are exact modulo 2^32 like PyTorch's.
@@ -15,26 +15,27 @@ import type { CpuHandle } from '../backend.js';
 
 type Num = Float32Array | Float64Array | Int32Array;
 
-/** Register tile (rows of A x columns of B) of the microkernels. */
+/** Register tile (rows of A x columns of B) of the microkernels: 12 accumulators fit x64's registers. */
 const MR = 4;
-const NR = 4;
+const NR = 3;
 /** Cache blocks: a KC x NR panel of B stays in L1, an MC x KC block of A in L2, KC x NC of B in L3. */
 const KC = 256;
 const MC = 64;
-const NC = 1024;
+const NC = 1020;
 /** Products with at most this many multiply-adds use the direct loop (packing costs more). */
-const SMALL = 2048;
+const SMALL = 160;
 
-/** Packed panels, grown on demand and reused across calls (kernels run one at a time). */
-let packA64 = new Float64Array(MC * KC);
-let packB64 = new Float64Array(KC * NR * 16);
-let packA32 = new Int32Array(0);
-let packB32 = new Int32Array(0);
+/**
+ * Packed panels, grown on demand and reused across calls (kernels run one at a time). A's block and
+ * B's panel share one array so the microkernel reads a single TypedArray.
+ */
+let pack64 = new Float64Array(0);
+let pack32 = new Int32Array(0);
 const edge64 = new Float64Array(MR * NR);
 const edge32 = new Int32Array(MR * NR);
 
 /** One 2-d product C[M, N] (+)= A[M, K] B[K, N]; A and B with any strides, C with row stride ldc, unit column stride. */
-interface Gemm {
+export interface Gemm {
   M: number;
   N: number;
   K: number;
@@ -54,8 +55,9 @@ interface Gemm {
 // ------------------------------------------------------------------ packing
 
 /**
- * Packs rows [0, mc) x cols [0, kc) of a strided matrix into MR-row strips: strip s holds, for each
- * p, the MR values of rows s*MR.. at column p (rows past mc are zero).
+ * Packs rows [0, mc) x cols [0, kc) of a strided matrix into R-row strips starting at dst[o]: strip s
+ * holds, for each p, the R values of rows s*R.. at column p (rows past mc are zero). B's panel is
+ * packed as the rows of B^T (swapped strides).
  */
 function packRows(
   src: Num,
@@ -65,48 +67,47 @@ function packRows(
   mc: number,
   kc: number,
   dst: Float64Array | Int32Array,
+  o: number,
+  R: number,
 ): void {
-  let o = 0;
-  for (let i = 0; i < mc; i += MR) {
-    const rows = mc - i < MR ? mc - i : MR;
-    const base = off + i * rs;
-    if (rows === MR) {
-      let s0 = base;
-      let s1 = base + rs;
-      let s2 = base + 2 * rs;
-      let s3 = base + 3 * rs;
-      for (let p = 0; p < kc; p++) {
-        dst[o] = src[s0];
-        dst[o + 1] = src[s1];
-        dst[o + 2] = src[s2];
-        dst[o + 3] = src[s3];
-        o += 4;
-        s0 += cs;
-        s1 += cs;
-        s2 += cs;
-        s3 += cs;
+  if (rs === 1 && cs !== 1) {
+    // Rows are adjacent in memory: read along them (unit stride) and scatter into the strips.
+    const strip = kc * R;
+    for (let p = 0; p < kc; p++) {
+      const s = off + p * cs;
+      let d = o + p * R;
+      for (let i = 0; i < mc; i += R, d += strip) {
+        const rows = mc - i < R ? mc - i : R;
+        for (let r = 0; r < rows; r++) dst[d + r] = src[s + i + r];
+        for (let r = rows; r < R; r++) dst[d + r] = 0;
       }
-    } else {
-      for (let r = 0; r < MR; r++) {
-        let d = o + r;
-        if (r < rows) {
-          let s = base + r * rs;
-          for (let p = 0; p < kc; p++, s += cs, d += MR) dst[d] = src[s];
-        } else for (let p = 0; p < kc; p++, d += MR) dst[d] = 0;
-      }
-      o += kc * MR;
     }
+    return;
+  }
+  for (let i = 0; i < mc; i += R) {
+    const rows = mc - i < R ? mc - i : R;
+    const base = off + i * rs;
+    for (let r = 0; r < R; r++) {
+      let d = o + r;
+      if (r < rows) {
+        let s = base + r * rs;
+        for (let p = 0; p < kc; p++, s += cs, d += R) dst[d] = src[s];
+      } else for (let p = 0; p < kc; p++, d += R) dst[d] = 0;
+    }
+    o += kc * R;
   }
 }
 
 // ------------------------------------------------------------------ microkernels
 
-/** C[4x4 tile at ci] += Ap strip (kc x 4) . Bp strip (kc x 4); only rows x cols of the tile are stored. */
+/**
+ * C[4x3 tile at ci] += P[ai..] (a kc x 4 strip of A) . P[bi..] (a kc x 3 strip of B); only
+ * rows x cols of the tile are stored.
+ */
 function micro64(
   kc: number,
-  Ap: Float64Array,
+  P: Float64Array,
   ai: number,
-  Bp: Float64Array,
   bi: number,
   C: Float32Array | Float64Array,
   ci: number,
@@ -117,95 +118,77 @@ function micro64(
   let c00 = 0;
   let c01 = 0;
   let c02 = 0;
-  let c03 = 0;
   let c10 = 0;
   let c11 = 0;
   let c12 = 0;
-  let c13 = 0;
   let c20 = 0;
   let c21 = 0;
   let c22 = 0;
-  let c23 = 0;
   let c30 = 0;
   let c31 = 0;
   let c32 = 0;
-  let c33 = 0;
   for (let p = 0; p < kc; p++) {
-    const b0 = Bp[bi];
-    const b1 = Bp[bi + 1];
-    const b2 = Bp[bi + 2];
-    const b3 = Bp[bi + 3];
-    let a = Ap[ai];
+    const b0 = P[bi];
+    const b1 = P[bi + 1];
+    const b2 = P[bi + 2];
+    let a = P[ai];
     c00 += a * b0;
     c01 += a * b1;
     c02 += a * b2;
-    c03 += a * b3;
-    a = Ap[ai + 1];
+    a = P[ai + 1];
     c10 += a * b0;
     c11 += a * b1;
     c12 += a * b2;
-    c13 += a * b3;
-    a = Ap[ai + 2];
+    a = P[ai + 2];
     c20 += a * b0;
     c21 += a * b1;
     c22 += a * b2;
-    c23 += a * b3;
-    a = Ap[ai + 3];
+    a = P[ai + 3];
     c30 += a * b0;
     c31 += a * b1;
     c32 += a * b2;
-    c33 += a * b3;
     ai += 4;
-    bi += 4;
+    bi += 3;
   }
   if (rows === MR && cols === NR) {
     C[ci] += c00;
     C[ci + 1] += c01;
     C[ci + 2] += c02;
-    C[ci + 3] += c03;
     ci += ldc;
     C[ci] += c10;
     C[ci + 1] += c11;
     C[ci + 2] += c12;
-    C[ci + 3] += c13;
     ci += ldc;
     C[ci] += c20;
     C[ci + 1] += c21;
     C[ci + 2] += c22;
-    C[ci + 3] += c23;
     ci += ldc;
     C[ci] += c30;
     C[ci + 1] += c31;
     C[ci + 2] += c32;
-    C[ci + 3] += c33;
     return;
   }
   const t = edge64;
   t[0] = c00;
   t[1] = c01;
   t[2] = c02;
-  t[3] = c03;
-  t[4] = c10;
-  t[5] = c11;
-  t[6] = c12;
-  t[7] = c13;
-  t[8] = c20;
-  t[9] = c21;
-  t[10] = c22;
-  t[11] = c23;
-  t[12] = c30;
-  t[13] = c31;
-  t[14] = c32;
-  t[15] = c33;
+  t[3] = c10;
+  t[4] = c11;
+  t[5] = c12;
+  t[6] = c20;
+  t[7] = c21;
+  t[8] = c22;
+  t[9] = c30;
+  t[10] = c31;
+  t[11] = c32;
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) C[ci + r * ldc + c] += t[r * NR + c];
 }
 
 /** The int32 microkernel: wrapping 32-bit multiply-adds, exact modulo 2^32. */
 function micro32(
   kc: number,
-  Ap: Int32Array,
+  P: Int32Array,
   ai: number,
-  Bp: Int32Array,
   bi: number,
   C: Int32Array,
   ci: number,
@@ -216,95 +199,85 @@ function micro32(
   let c00 = 0;
   let c01 = 0;
   let c02 = 0;
-  let c03 = 0;
   let c10 = 0;
   let c11 = 0;
   let c12 = 0;
-  let c13 = 0;
   let c20 = 0;
   let c21 = 0;
   let c22 = 0;
-  let c23 = 0;
   let c30 = 0;
   let c31 = 0;
   let c32 = 0;
-  let c33 = 0;
   for (let p = 0; p < kc; p++) {
-    const b0 = Bp[bi];
-    const b1 = Bp[bi + 1];
-    const b2 = Bp[bi + 2];
-    const b3 = Bp[bi + 3];
-    let a = Ap[ai];
+    const b0 = P[bi];
+    const b1 = P[bi + 1];
+    const b2 = P[bi + 2];
+    let a = P[ai];
     c00 = (c00 + Math.imul(a, b0)) | 0;
     c01 = (c01 + Math.imul(a, b1)) | 0;
     c02 = (c02 + Math.imul(a, b2)) | 0;
-    c03 = (c03 + Math.imul(a, b3)) | 0;
-    a = Ap[ai + 1];
+    a = P[ai + 1];
     c10 = (c10 + Math.imul(a, b0)) | 0;
     c11 = (c11 + Math.imul(a, b1)) | 0;
     c12 = (c12 + Math.imul(a, b2)) | 0;
-    c13 = (c13 + Math.imul(a, b3)) | 0;
-    a = Ap[ai + 2];
+    a = P[ai + 2];
     c20 = (c20 + Math.imul(a, b0)) | 0;
     c21 = (c21 + Math.imul(a, b1)) | 0;
     c22 = (c22 + Math.imul(a, b2)) | 0;
-    c23 = (c23 + Math.imul(a, b3)) | 0;
-    a = Ap[ai + 3];
+    a = P[ai + 3];
     c30 = (c30 + Math.imul(a, b0)) | 0;
     c31 = (c31 + Math.imul(a, b1)) | 0;
     c32 = (c32 + Math.imul(a, b2)) | 0;
-    c33 = (c33 + Math.imul(a, b3)) | 0;
     ai += 4;
-    bi += 4;
+    bi += 3;
   }
   const t = edge32;
   t[0] = c00;
   t[1] = c01;
   t[2] = c02;
-  t[3] = c03;
-  t[4] = c10;
-  t[5] = c11;
-  t[6] = c12;
-  t[7] = c13;
-  t[8] = c20;
-  t[9] = c21;
-  t[10] = c22;
-  t[11] = c23;
-  t[12] = c30;
-  t[13] = c31;
-  t[14] = c32;
-  t[15] = c33;
+  t[3] = c10;
+  t[4] = c11;
+  t[5] = c12;
+  t[6] = c20;
+  t[7] = c21;
+  t[8] = c22;
+  t[9] = c30;
+  t[10] = c31;
+  t[11] = c32;
   // Int32Array stores wrap, so adding block partial sums stays exact modulo 2^32.
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) C[ci + r * ldc + c] += t[r * NR + c];
 }
 
 // ------------------------------------------------------------------ blocked GEMM
 
+/** Sizes of the packed regions for a product: A's block first, then B's panel. */
+function packSizes(g: Gemm): { aRegion: number; total: number } {
+  const kc = g.K < KC ? g.K : KC;
+  const mc = g.M < MC ? Math.ceil(g.M / MR) * MR : MC;
+  const nc = g.N < NC ? Math.ceil(g.N / NR) * NR : NC;
+  return { aRegion: kc * mc, total: kc * (mc + nc) };
+}
+
 function gemmFloat(g: Gemm): void {
   const { M, N, K, A, B, ldc } = g;
   const C = g.C as Float32Array | Float64Array;
-  const kcMax = K < KC ? K : KC;
-  const ncMax = N < NC ? Math.ceil(N / NR) * NR : NC;
-  const mcMax = M < MC ? Math.ceil(M / MR) * MR : MC;
-  if (packB64.length < kcMax * ncMax) packB64 = new Float64Array(kcMax * ncMax);
-  if (packA64.length < kcMax * mcMax) packA64 = new Float64Array(kcMax * mcMax);
-  const Ap = packA64;
-  const Bp = packB64;
+  const { aRegion, total } = packSizes(g);
+  if (pack64.length < total) pack64 = new Float64Array(total);
+  const P = pack64;
   for (let jc = 0; jc < N; jc += NC) {
     const nc = N - jc < NC ? N - jc : NC;
     for (let pc = 0; pc < K; pc += KC) {
       const kc = K - pc < KC ? K - pc : KC;
-      // B's panel is packed as NR-column strips: the transpose of packing rows of B^T.
-      packRows(B, g.bOff + pc * g.brs + jc * g.bcs, g.bcs, g.brs, nc, kc, Bp);
+      packRows(B, g.bOff + pc * g.brs + jc * g.bcs, g.bcs, g.brs, nc, kc, P, aRegion, NR);
       for (let ic = 0; ic < M; ic += MC) {
         const mc = M - ic < MC ? M - ic : MC;
-        packRows(A, g.aOff + ic * g.ars + pc * g.acs, g.ars, g.acs, mc, kc, Ap);
+        packRows(A, g.aOff + ic * g.ars + pc * g.acs, g.ars, g.acs, mc, kc, P, 0, MR);
         const cBase = g.cOff + ic * ldc + jc;
-        for (let jr = 0, bi = 0; jr < nc; jr += NR, bi += kc * NR) {
+        for (let jr = 0, bi = aRegion; jr < nc; jr += NR, bi += kc * NR) {
           const cols = nc - jr < NR ? nc - jr : NR;
           for (let ir = 0, ai = 0; ir < mc; ir += MR, ai += kc * MR) {
             const rows = mc - ir < MR ? mc - ir : MR;
-            micro64(kc, Ap, ai, Bp, bi, C, cBase + ir * ldc + jr, ldc, rows, cols);
+            micro64(kc, P, ai, bi, C, cBase + ir * ldc + jr, ldc, rows, cols);
           }
         }
       }
@@ -315,27 +288,23 @@ function gemmFloat(g: Gemm): void {
 function gemmInt(g: Gemm): void {
   const { M, N, K, A, B, ldc } = g;
   const C = g.C as Int32Array;
-  const kcMax = K < KC ? K : KC;
-  const ncMax = N < NC ? Math.ceil(N / NR) * NR : NC;
-  const mcMax = M < MC ? Math.ceil(M / MR) * MR : MC;
-  if (packB32.length < kcMax * ncMax) packB32 = new Int32Array(kcMax * ncMax);
-  if (packA32.length < kcMax * mcMax) packA32 = new Int32Array(kcMax * mcMax);
-  const Ap = packA32;
-  const Bp = packB32;
+  const { aRegion, total } = packSizes(g);
+  if (pack32.length < total) pack32 = new Int32Array(total);
+  const P = pack32;
   for (let jc = 0; jc < N; jc += NC) {
     const nc = N - jc < NC ? N - jc : NC;
     for (let pc = 0; pc < K; pc += KC) {
       const kc = K - pc < KC ? K - pc : KC;
-      packRows(B, g.bOff + pc * g.brs + jc * g.bcs, g.bcs, g.brs, nc, kc, Bp);
+      packRows(B, g.bOff + pc * g.brs + jc * g.bcs, g.bcs, g.brs, nc, kc, P, aRegion, NR);
       for (let ic = 0; ic < M; ic += MC) {
         const mc = M - ic < MC ? M - ic : MC;
-        packRows(A, g.aOff + ic * g.ars + pc * g.acs, g.ars, g.acs, mc, kc, Ap);
+        packRows(A, g.aOff + ic * g.ars + pc * g.acs, g.ars, g.acs, mc, kc, P, 0, MR);
         const cBase = g.cOff + ic * ldc + jc;
-        for (let jr = 0, bi = 0; jr < nc; jr += NR, bi += kc * NR) {
+        for (let jr = 0, bi = aRegion; jr < nc; jr += NR, bi += kc * NR) {
           const cols = nc - jr < NR ? nc - jr : NR;
           for (let ir = 0, ai = 0; ir < mc; ir += MR, ai += kc * MR) {
             const rows = mc - ir < MR ? mc - ir : MR;
-            micro32(kc, Ap, ai, Bp, bi, C, cBase + ir * ldc + jr, ldc, rows, cols);
+            micro32(kc, P, ai, bi, C, cBase + ir * ldc + jr, ldc, rows, cols);
           }
         }
       }

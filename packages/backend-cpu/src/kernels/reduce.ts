@@ -204,12 +204,12 @@ function extremum(isMax: boolean) {
           if (isMax)
             for (let k = 0; k < n; k++) {
               const v = a[q + k];
-              if (v > acc[k] || v !== v) acc[k] = v;
+              if (v > acc[k] || Number.isNaN(v)) acc[k] = v;
             }
           else
             for (let k = 0; k < n; k++) {
               const v = a[q + k];
-              if (v < acc[k] || v !== v) acc[k] = v;
+              if (v < acc[k] || Number.isNaN(v)) acc[k] = v;
             }
         }
       }
@@ -223,7 +223,7 @@ function extremum(isMax: boolean) {
         let q = base + rows[r];
         for (let i = 0; i < rowLen; i++, q += rowStride) {
           const v = a[q];
-          if (v !== v) {
+          if (Number.isNaN(v)) {
             best = v;
             break outerLoop;
           }
@@ -253,12 +253,12 @@ function selectIndex(isMax: boolean, withValues: boolean) {
       let best = a[base + rows[0]];
       let bestI = 0;
       let j = 0;
-      if (best === best) {
+      if (!Number.isNaN(best)) {
         outerLoop: for (let r = 0; r < rows.length; r++) {
           let q = base + rows[r];
           for (let i = 0; i < rowLen; i++, q += rowStride, j++) {
             const v = a[q];
-            if (v !== v) {
+            if (Number.isNaN(v)) {
               best = v;
               bestI = j;
               break outerLoop;
@@ -325,7 +325,7 @@ function logsumexp({ inputs: [x], outputs: [out], attrs }: Args): void {
       for (let i = 0; i < rowLen; i++, q += rowStride) {
         const v = a[q];
         if (v > m) m = v;
-        else if (v !== v) nan = true;
+        else if (Number.isNaN(v)) nan = true;
       }
     }
     if (nan) {
@@ -440,11 +440,11 @@ function norm({ inputs: [x], outputs: [out], attrs }: Args<NormAttrs>): void {
       let q = base + rows[r];
       for (let i = 0; i < rowLen; i++, q += rowStride) {
         const v = Math.abs(a[q]);
-        if (v !== v) nan = true;
+        if (Number.isNaN(v)) nan = true;
         else if (p === 2) acc += v * v;
         else if (p === 1) acc += v;
-        else if (p === Number.POSITIVE_INFINITY) acc = v > acc ? v : acc;
-        else if (p === Number.NEGATIVE_INFINITY) acc = v < acc ? v : acc;
+        else if (p === Number.POSITIVE_INFINITY) acc = Math.max(acc, v);
+        else if (p === Number.NEGATIVE_INFINITY) acc = Math.min(acc, v);
         else if (p === 0) acc += v !== 0 ? 1 : 0;
         else acc += v ** p;
       }

@@ -104,7 +104,7 @@ function cumExtremum(isMax: boolean) {
       let bi = 0;
       for (let i = 0; i < n; i++, ia += p.rowStride, oa += q.rowStride) {
         const c = a[ia];
-        if (c !== c || (best === best && (isMax ? c >= best : c <= best))) {
+        if (Number.isNaN(c) || (!Number.isNaN(best) && (isMax ? c >= best : c <= best))) {
           best = c;
           bi = i;
         }

@@ -25,8 +25,8 @@ function softmaxKernel(log: boolean) {
       let m = Number.NEGATIVE_INFINITY;
       for (let i = 0, ia = ib; i < n; i++, ia += si) {
         const v = a[ia];
-        if (v > m || v !== v) m = v;
-        if (v !== v) break;
+        if (v > m || Number.isNaN(v)) m = v;
+        if (Number.isNaN(v)) break;
       }
       let s = 0;
       if (log) {

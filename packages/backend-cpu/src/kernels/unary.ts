@@ -103,7 +103,7 @@ export const UNARY_OPS: Record<string, (x: number) => number> = {
   sigmoid,
   logsigmoid: (x) => Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x))),
   // NaN propagates (relu is clamp_min(x, 0) in PyTorch).
-  relu: (x) => (x > 0 || x !== x ? x : 0),
+  relu: (x) => (x > 0 || Number.isNaN(x) ? x : 0),
   silu: (x) => x * sigmoid(x),
   mish: (x) => x * Math.tanh(softplus1(x)),
   hardsigmoid: (x) => (x <= -3 ? 0 : x >= 3 ? 1 : x / 6 + 0.5),

@@ -433,7 +433,9 @@ export function threshold(x: Tensor, thresh: number, value: number): Tensor {
   checkNumber('threshold', 'threshold', thresh);
   checkNumber('threshold', 'value', value);
   if (x.dtype === 'bool') throw new TypeError(`threshold: not implemented for dtype 'bool'`);
-  return where(x.gt(thresh), x, value);
+  const out = where(x.gt(thresh), x, value);
+  // The result keeps x's dtype (an int tensor with a float value stays int), as PyTorch's kernel.
+  return out.dtype === x.dtype ? out : out.to(x.dtype);
 }
 
 function checkNumber(op: string, name: string, v: unknown): void {

@@ -170,6 +170,12 @@ export const cases: OpCase[] = [
   { op: 'topk', name: 'transposed', inputs: [{ shape: [3, 4], layout: 'transposed' }], fn: (a) => a.topk(2) },
   { op: 'topk', name: 'strided', inputs: [{ shape: [3, 4], layout: 'strided' }], fn: (a) => a.topk(4, 1) },
   { op: 'topk', name: 'expanded', inputs: [{ shape: [3, 4], layout: 'expanded' }], fn: (a) => a.topk(2, -1) },
+  {
+    op: 'topk',
+    name: 'small k of a long line (selection path)',
+    inputs: [{ shape: [2, 40] }],
+    fn: (a) => [...a.topk(3), ...a.topk(2, -1, false)],
+  },
   { op: 'topk', name: 'k = 0', inputs: [{ shape: [2, 3] }], fn: (a) => a.topk(0) },
   {
     op: 'topk',

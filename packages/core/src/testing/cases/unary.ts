@@ -132,7 +132,7 @@ const families: UnaryFamily[] = [
     op: 'exp2',
     fn: (x) => x.exp2(),
     inplace: (x) => x.exp2_(),
-    hand: [XS, [0.353553391, 0.707106781, 1, 1.41421356, 4]],
+    hand: [XS, [0.353553391, Math.SQRT1_2, 1, Math.SQRT2, 4]],
     int: true,
   },
   {
@@ -148,7 +148,7 @@ const families: UnaryFamily[] = [
     fn: (x) => x.log(),
     inplace: (x) => x.log_(),
     values: 'positive',
-    hand: [POS, [-1.38629436, -0.693147181, 0, 0.693147181, 1.38629436]],
+    hand: [POS, [-1.38629436, -Math.LN2, 0, Math.LN2, 1.38629436]],
     int: true,
     gradgrad: true,
   },
@@ -173,7 +173,7 @@ const families: UnaryFamily[] = [
     fn: (x) => x.log1p(),
     inplace: (x) => x.log1p_(),
     values: 'positive',
-    hand: [POS, [0.223143551, 0.405465108, 0.693147181, 1.09861229, 1.60943791]],
+    hand: [POS, [0.223143551, 0.405465108, Math.LN2, 1.09861229, 1.60943791]],
     int: true,
   },
   {
@@ -189,8 +189,8 @@ const families: UnaryFamily[] = [
     fn: (x) => x.sqrt(),
     inplace: (x) => x.sqrt_(),
     values: 'positive',
-    hand: [POS, [0.5, 0.707106781, 1, 1.41421356, 2]],
-    int: [[4, 9, 2, -1], [2, 3, 1.41421356, Number.NaN], 'float32'],
+    hand: [POS, [0.5, Math.SQRT1_2, 1, Math.SQRT2, 2]],
+    int: [[4, 9, 2, -1], [2, 3, Math.SQRT2, Number.NaN], 'float32'],
     gradgrad: true,
   },
   {
@@ -198,7 +198,7 @@ const families: UnaryFamily[] = [
     fn: (x) => x.rsqrt(),
     inplace: (x) => x.rsqrt_(),
     values: 'positive',
-    hand: [POS, [2, 1.41421356, 1, 0.707106781, 0.5]],
+    hand: [POS, [2, Math.SQRT2, 1, Math.SQRT1_2, 0.5]],
     int: [[4, 1, 0], [0.5, 1, Number.POSITIVE_INFINITY], 'float32'],
     gradgrad: true,
   },
@@ -408,7 +408,7 @@ const families: UnaryFamily[] = [
   {
     op: 'logsigmoid',
     fn: (x) => x.logsigmoid(),
-    hand: [XS, [-1.70141328, -0.974076984, -0.693147181, -0.474076984, -0.126928011]],
+    hand: [XS, [-1.70141328, -0.974076984, -Math.LN2, -0.474076984, -0.126928011]],
     gradgrad: true,
   },
   {
@@ -482,7 +482,7 @@ const families: UnaryFamily[] = [
   {
     op: 'softplus',
     fn: (x) => x.softplus(),
-    hand: [XS, [0.201413278, 0.474076984, 0.693147181, 0.974076984, 2.12692801]],
+    hand: [XS, [0.201413278, 0.474076984, Math.LN2, 0.974076984, 2.12692801]],
     gradgrad: true,
   },
   {
@@ -552,3 +552,11 @@ const families: UnaryFamily[] = [
 export const cases: OpCase[] = families.flatMap((f) =>
   battery(f).map((c) => (f.variant ? { ...c, name: `${f.variant}: ${c.name}` } : c)),
 );
+
+cases.push({
+  op: 'threshold',
+  name: 'int32 with a float value stays int32 (the value truncates)',
+  inputs: [{ shape: [3], dtype: 'int32', values: [-3, 1, 4] }],
+  fn: (x) => expectDtype(x.threshold(0.5, -2.5), 'int32'),
+  expected: [-2, 1, 4],
+});
