@@ -57,6 +57,9 @@ async function main(): Promise<void> {
     {
       format: 'epoch {epoch} |{bar}| {value}/{total} steps | {speed} steps/s | loss {loss}',
       hideCursor: true,
+      // Without a TTY (CI, pipes) still print the bar every few seconds.
+      noTTYOutput: true,
+      notTTYSchedule: 5000,
     },
     cliProgress.Presets.shades_classic,
   );

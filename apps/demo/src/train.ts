@@ -14,7 +14,7 @@ export interface TrainOptions {
 }
 
 /** A plain PyTorch-style training loop: forward, loss, backward, step — each step in a tidy scope. */
-export async function train(model: nn.Module, split: Split, opts: TrainOptions): Promise<void> {
+export async function train(model: nn.Sequential, split: Split, opts: TrainOptions): Promise<void> {
   const generator = new k.Generator(opts.seed);
   const loader = new data.DataLoader(new data.TensorDataset(split.images, split.labels), {
     batchSize: opts.batchSize,
@@ -44,7 +44,7 @@ export async function train(model: nn.Module, split: Split, opts: TrainOptions):
 }
 
 /** Fraction of correctly classified samples, evaluated in batches without recording gradients. */
-export function accuracy(model: nn.Module, split: Split, batchSize = 500): number {
+export function accuracy(model: nn.Sequential, split: Split, batchSize = 500): number {
   model.eval();
   let correct = 0;
   const n = split.labels.shape[0];

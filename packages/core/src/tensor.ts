@@ -30,8 +30,6 @@ const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
  */
 export class Tensor {
   /** @internal */ _storage: Storage | null;
-  /** @internal Owned by tidy scopes (false for saved-for-backward aliases). */
-  private readonly _scoped: boolean;
   readonly shape: readonly number[];
   readonly dtype: DType;
   /** @internal */ readonly _strides: readonly number[];
@@ -66,7 +64,6 @@ export class Tensor {
     this._strides = strides;
     this._offset = offset;
     this.base = base;
-    this._scoped = track;
     trackTensorAlive(this, storage, track);
   }
 

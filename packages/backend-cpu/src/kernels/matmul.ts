@@ -77,7 +77,7 @@ function packRows(
       const s = off + p * cs;
       let d = o + p * R;
       for (let i = 0; i < mc; i += R, d += strip) {
-        const rows = mc - i < R ? mc - i : R;
+        const rows = Math.min(mc - i, R);
         for (let r = 0; r < rows; r++) dst[d + r] = src[s + i + r];
         for (let r = rows; r < R; r++) dst[d + r] = 0;
       }
@@ -85,7 +85,7 @@ function packRows(
     return;
   }
   for (let i = 0; i < mc; i += R) {
-    const rows = mc - i < R ? mc - i : R;
+    const rows = Math.min(mc - i, R);
     const base = off + i * rs;
     for (let r = 0; r < R; r++) {
       let d = o + r;
@@ -252,7 +252,7 @@ function micro32(
 
 /** Sizes of the packed regions for a product: A's block first, then B's panel. */
 function packSizes(g: Gemm): { aRegion: number; total: number } {
-  const kc = g.K < KC ? g.K : KC;
+  const kc = Math.min(g.K, KC);
   const mc = g.M < MC ? Math.ceil(g.M / MR) * MR : MC;
   const nc = g.N < NC ? Math.ceil(g.N / NR) * NR : NC;
   return { aRegion: kc * mc, total: kc * (mc + nc) };
@@ -265,18 +265,18 @@ function gemmFloat(g: Gemm): void {
   if (pack64.length < total) pack64 = new Float64Array(total);
   const P = pack64;
   for (let jc = 0; jc < N; jc += NC) {
-    const nc = N - jc < NC ? N - jc : NC;
+    const nc = Math.min(N - jc, NC);
     for (let pc = 0; pc < K; pc += KC) {
-      const kc = K - pc < KC ? K - pc : KC;
+      const kc = Math.min(K - pc, KC);
       packRows(B, g.bOff + pc * g.brs + jc * g.bcs, g.bcs, g.brs, nc, kc, P, aRegion, NR);
       for (let ic = 0; ic < M; ic += MC) {
-        const mc = M - ic < MC ? M - ic : MC;
+        const mc = Math.min(M - ic, MC);
         packRows(A, g.aOff + ic * g.ars + pc * g.acs, g.ars, g.acs, mc, kc, P, 0, MR);
         const cBase = g.cOff + ic * ldc + jc;
         for (let jr = 0, bi = aRegion; jr < nc; jr += NR, bi += kc * NR) {
-          const cols = nc - jr < NR ? nc - jr : NR;
+          const cols = Math.min(nc - jr, NR);
           for (let ir = 0, ai = 0; ir < mc; ir += MR, ai += kc * MR) {
-            const rows = mc - ir < MR ? mc - ir : MR;
+            const rows = Math.min(mc - ir, MR);
             micro64(kc, P, ai, bi, C, cBase + ir * ldc + jr, ldc, rows, cols);
           }
         }
@@ -292,18 +292,18 @@ function gemmInt(g: Gemm): void {
   if (pack32.length < total) pack32 = new Int32Array(total);
   const P = pack32;
   for (let jc = 0; jc < N; jc += NC) {
-    const nc = N - jc < NC ? N - jc : NC;
+    const nc = Math.min(N - jc, NC);
     for (let pc = 0; pc < K; pc += KC) {
-      const kc = K - pc < KC ? K - pc : KC;
+      const kc = Math.min(K - pc, KC);
       packRows(B, g.bOff + pc * g.brs + jc * g.bcs, g.bcs, g.brs, nc, kc, P, aRegion, NR);
       for (let ic = 0; ic < M; ic += MC) {
-        const mc = M - ic < MC ? M - ic : MC;
+        const mc = Math.min(M - ic, MC);
         packRows(A, g.aOff + ic * g.ars + pc * g.acs, g.ars, g.acs, mc, kc, P, 0, MR);
         const cBase = g.cOff + ic * ldc + jc;
         for (let jr = 0, bi = aRegion; jr < nc; jr += NR, bi += kc * NR) {
-          const cols = nc - jr < NR ? nc - jr : NR;
+          const cols = Math.min(nc - jr, NR);
           for (let ir = 0, ai = 0; ir < mc; ir += MR, ai += kc * MR) {
-            const rows = mc - ir < MR ? mc - ir : MR;
+            const rows = Math.min(mc - ir, MR);
             micro32(kc, P, ai, bi, C, cBase + ir * ldc + jr, ldc, rows, cols);
           }
         }
