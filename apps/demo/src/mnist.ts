@@ -19,7 +19,7 @@ const { values: args } = parseArgs({
   options: {
     model: { type: 'string', default: 'cnn' },
     device: { type: 'string', default: 'cpu' },
-    epochs: { type: 'string', default: '3' },
+    epochs: { type: 'string' },
     'batch-size': { type: 'string', default: '64' },
     lr: { type: 'string', default: '0.002' },
     limit: { type: 'string' },
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   );
   let started = 0;
   await train(model, trainSet, {
-    epochs: Number(args.epochs),
+    epochs: Number(args.epochs ?? (args.model === 'mlp' ? 10 : 3)),
     batchSize: Number(args['batch-size']),
     lr: Number(args.lr),
     seed: Number(args.seed),

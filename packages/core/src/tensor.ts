@@ -1,6 +1,6 @@
 import { isGradEnabled } from './autograd/mode.js';
 import { AccumulateGrad, type GradNode, type TensorHook } from './autograd/node.js';
-import type { DType, TypedArray } from './dtype.js';
+import { bytesPerElement, type DType, type TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
 import { type Storage, setTensorCheck, trackTensorAlive, untrackTensor } from './memory.js';
 import {
@@ -48,6 +48,11 @@ export class Tensor {
   private _accumulator: AccumulateGrad | null = null;
   /** For tensors saved for backward: the leaf whose gradient this alias stands for. */
   private _leafOf: Tensor | null = null;
+  /**
+   * @internal For views taken while grad mode was on: the root base's `gradFn` at that time (the
+   * history this view's own gradFn chains into); undefined otherwise. See `_checkViewFresh`.
+   */
+  _viewOfGradFn?: GradNode | null;
 
   /** @internal */
   constructor(
@@ -122,7 +127,7 @@ export class Tensor {
     return this._storage === null;
   }
   elementSize(): number {
-    return this.storage.nbytes / Math.max(this.storage.numel, 1);
+    return bytesPerElement(this.dtype);
   }
 
   // ---------------------------------------------------------------- autograd
@@ -203,7 +208,22 @@ export class Tensor {
   }
   /** @internal A new tensor object over the same storage and geometry (no autograd history). */
   _withGeometry(shape: readonly number[], strides: readonly number[], offset: number): Tensor {
-    return new Tensor(this.storage, shape, strides, offset, this.base ?? this);
+    const out = new Tensor(this.storage, shape, strides, offset, this.base ?? this);
+    if (isGradEnabled()) out._viewOfGradFn = this.base ? this._viewOfGradFn : this.gradFn;
+    return out;
+  }
+  /**
+   * @internal Throws when this view is used after an in-place op (recorded by autograd) replaced its
+   * base's history: its own gradFn still chains into the old history, so its gradient would be
+   * silently wrong. PyTorch regenerates the view's grad_fn instead (a deviation, like in-place ops on
+   * views).
+   */
+  _checkViewFresh(): void {
+    const b = this.base;
+    if (b === null || this._viewOfGradFn === undefined || b.gradFn === this._viewOfGradFn) return;
+    throw new Error(
+      `A view of shape ${formatShape(this.shape)} was taken before an in-place operation changed its base's autograd history (base now has grad_fn=<${b.gradFn?.name ?? 'None'}>), so it cannot be used in an operation that records gradients: its gradient would be wrong. PyTorch regenerates the view's grad_fn; Kindling does not (a deviation). Take the view again after the in-place operation.`,
+    );
   }
   /** A tensor sharing storage with this one, cut from the graph (PyTorch's `detach()`). */
   detach(): Tensor {

@@ -134,6 +134,27 @@ function maxPool2d({ inputs: [x], outputs: [vals, idx], attrs }: KernelArgs<CpuH
     }
 }
 
+/** 'max_pool2d_backward': g [N, C, oh, ow] (strided) added into out [N, C, H, W] at the flat argmax indices. */
+function maxPool2dBackward({ inputs: [g, idx], outputs: [out] }: KernelArgs<CpuHandle>): void {
+  const [n, c, oh, ow] = g.shape;
+  const [sn, sc, sy, sx] = g.strides;
+  const [in_, ic, iy, ix] = idx.strides;
+  const plane = out.shape[2] * out.shape[3];
+  const src = g.data;
+  const id = idx.data;
+  const dst = out.data;
+  for (let b = 0; b < n; b++)
+    for (let ch = 0; ch < c; ch++) {
+      const obase = (b * c + ch) * plane;
+      for (let y = 0; y < oh; y++) {
+        let p = g.offset + b * sn + ch * sc + y * sy;
+        let q = idx.offset + b * in_ + ch * ic + y * iy;
+        for (let x = 0; x < ow; x++, p += sx, q += ix) dst[obase + id[q]] += src[p];
+      }
+    }
+}
+
 registerKernel('im2col', 'cpu', im2col);
 registerKernel('col2im', 'cpu', col2im);
 registerKernel('max_pool2d', 'cpu', maxPool2d);
+registerKernel('max_pool2d_backward', 'cpu', maxPool2dBackward);

@@ -1,5 +1,5 @@
 import { add } from '../ops/binary.js';
-import { clone } from '../ops/copy.js';
+import { clone, toDtype } from '../ops/copy.js';
 import { zeros } from '../ops/creation.js';
 import { formatShape, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -21,6 +21,7 @@ export interface GradOptions extends BackwardOptions {
 
 /** The edge through which gradient reaches `t`: its producing node, or its leaf accumulator. */
 export function gradientEdge(t: Tensor): Edge | null {
+  if (t.base !== null) t._checkViewFresh();
   if (t.gradFn) return { node: t.gradFn, inputNr: t.outputNr };
   if (t.requiresGrad) return { node: t.gradAccumulator(), inputNr: 0 };
   return null;
@@ -48,6 +49,9 @@ function rootEdgesAndGrads(
       throw new Error(
         `${op}: Mismatch in shape: grad_output[${i}] has a shape of ${formatShape(g.shape)} and output[${i}] has a shape of ${formatShape(out.shape)}.`,
       );
+    } else if (g.dtype !== out.dtype) {
+      // PyTorch's validate_outputs casts a gradient to the dtype of what it is the gradient of.
+      g = toDtype(g, out.dtype);
     } else notAdoptable.add(g);
     edges.push(edge);
     grads.push(g);
@@ -134,6 +138,10 @@ function run(
     }
   }
 
+  // k.grad runs only the nodes on a path to an input, like PyTorch's exec_info: other leaves'
+  // hooks don't fire and gradients nobody asked for are not computed.
+  const needed = captures ? neededNodes(rootEdges, captures) : null;
+
   const buffers = new Map<GradNode, (Tensor | null)[]>();
   const bufferFor = (n: GradNode) => {
     let b = buffers.get(n);
@@ -153,6 +161,7 @@ function run(
 
     while (ready.length) {
       const node = ready.pop()!;
+      if (needed && !needed.has(node)) continue;
       const buf = buffers.get(node) ?? new Array(node.outputs.length).fill(null);
       buffers.delete(node);
 
@@ -161,10 +170,25 @@ function run(
         let g = buf[i];
         if (g === null) continue;
         const hooks = node instanceof AccumulateGrad ? node.variable.leafHooks : node.tensorHooks?.get(i);
-        if (hooks) for (const h of hooks) g = h(g) ?? g;
+        if (hooks)
+          for (const h of hooks) {
+            // A hook may keep the gradient it sees or return one it holds: never adopt those as
+            // a `.grad` that later backward calls accumulate into in place.
+            notAdoptable.add(g);
+            const r = h(g);
+            if (r) checkHookResult(g, r);
+            g = r ?? g;
+          }
+        if (hooks?.length) notAdoptable.add(g);
         buf[i] = g;
         const r = node.retained?.get(i);
-        if (r && !captures) r.grad = r.grad === null ? adoptGrad(g, createGraph) : accumulate(r.grad, g);
+        if (r && !captures) {
+          if (r.grad === null) r.grad = adoptGrad(g, createGraph);
+          else {
+            r.grad = add(r.grad, g);
+            r.grad.isKept = true;
+          }
+        }
       }
       if (captures)
         captures.forEach((c, ci) => {
@@ -175,13 +199,14 @@ function run(
         if (!captures && buf[0] !== null) accumulateIntoLeaf(node.variable, buf[0], createGraph);
         continue;
       }
-      if (node.next.every((e) => e === null)) continue;
+      const needs = node.next.map((e) => e !== null && (!needed || needed.has(e.node)));
+      if (!needs.includes(true)) continue;
 
       const grads = buf.map(
         (g, i) =>
           g ?? zeros(node.outputs[i].shape, { dtype: node.outputs[i].dtype, device: node.outputs[i].device }),
       );
-      const inGrads = node.apply(grads, keepGraph);
+      const inGrads = node.apply(grads, keepGraph, needs);
       if (isAnomalyEnabled()) {
         inGrads.forEach((g, i) => {
           if (g && hasNaN(g))
@@ -191,14 +216,15 @@ function run(
         });
       }
       node.next.forEach((e, i) => {
-        if (!e) return;
-        const g = inGrads[i];
+        if (!e || !needs[i]) return;
+        let g = inGrads[i];
         if (g) {
           const meta = e.node.outputs[e.inputNr];
           if (!shapesEqual(g.shape, meta.shape))
             throw new Error(
               `Function ${node.name} returned an invalid gradient at index ${i} - got ${formatShape(g.shape)} but expected shape compatible with ${formatShape(meta.shape)}`,
             );
+          if (g.dtype !== meta.dtype) g = toDtype(g, meta.dtype);
           const b = bufferFor(e.node);
           b[e.inputNr] = accumulate(b[e.inputNr], g);
         }
@@ -213,13 +239,62 @@ function run(
   }
 }
 
+/** The nodes reachable from the roots from which a captured node can be reached. */
+function neededNodes(rootEdges: readonly Edge[], captures: readonly Edge[]): Set<GradNode> {
+  const targets = new Set(captures.map((c) => c.node));
+  // Iterative post-order DFS (graphs of long loops are too deep for recursion): successors first.
+  const order: GradNode[] = [];
+  const visited = new Set<GradNode>();
+  for (const root of rootEdges) {
+    if (visited.has(root.node)) continue;
+    visited.add(root.node);
+    const stack: [GradNode, number][] = [[root.node, 0]];
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const n = top[0];
+      if (top[1] < n.next.length) {
+        const e = n.next[top[1]++];
+        if (e && !visited.has(e.node)) {
+          visited.add(e.node);
+          stack.push([e.node, 0]);
+        }
+      } else {
+        stack.pop();
+        order.push(n);
+      }
+    }
+  }
+  const needed = new Set<GradNode>();
+  for (const n of order)
+    if (targets.has(n) || n.next.some((e) => e !== null && needed.has(e.node))) needed.add(n);
+  return needed;
+}
+
+/** PyTorch's check that a tensor hook returned a gradient of the same size and dtype. */
+function checkHookResult(g: Tensor, r: Tensor): void {
+  if (!shapesEqual(r.shape, g.shape))
+    throw new Error(
+      `registerHook: a hook has changed the size of the gradient (was ${formatShape(g.shape)}, got ${formatShape(r.shape)})`,
+    );
+  if (r.dtype !== g.dtype)
+    throw new Error(
+      `registerHook: a hook has changed the type of the gradient (was ${g.dtype}, got ${r.dtype})`,
+    );
+}
+
 /** Tensors that may not be adopted as a `.grad` without a copy: user-supplied or already adopted. */
 const notAdoptable = new WeakSet<Tensor>();
 
-/** A gradient tensor to store in `.grad`: adopted as-is when nothing else can see it, else copied. */
+/**
+ * A gradient tensor to store in `.grad`: adopted as-is when nothing else can see it, else copied.
+ * With `createGraph` it is always a (differentiable) clone, as in PyTorch: the incoming gradient may be
+ * the caller's `gradient` tensor, another tensor's `.grad`, or saved by the double-backward graph, and
+ * a later backward without `createGraph` accumulates into `.grad` in place.
+ */
 function adoptGrad(g: Tensor, createGraph: boolean): Tensor {
   let out = g;
-  if (!createGraph && (notAdoptable.has(g) || g.isView || g.requiresGrad)) out = noGrad(() => clone(g));
+  if (createGraph) out = clone(g);
+  else if (notAdoptable.has(g) || g.isView || g.requiresGrad) out = noGrad(() => clone(g));
   notAdoptable.add(out);
   out.isKept = true;
   return out;
@@ -240,9 +315,20 @@ declare module '../tensor.js' {
   interface Tensor {
     /** Computes gradients of this tensor w.r.t. graph leaves and accumulates them into `.grad`. */
     backward(gradient?: Tensor | null, opts?: BackwardOptions): void;
+    /** `backward(opts)`: the implicit gradient of a one-element tensor, with options. */
+    backward(opts: BackwardOptions): void;
   }
 }
 
-Tensor.prototype.backward = function (gradient, opts) {
+Tensor.prototype.backward = function (
+  this: Tensor,
+  gradient?: Tensor | BackwardOptions | null,
+  opts?: BackwardOptions,
+) {
+  // `loss.backward({ retainGraph: true })`, like PyTorch's keyword-only `loss.backward(retain_graph=True)`.
+  if (gradient != null && !(gradient instanceof Tensor)) {
+    opts = gradient;
+    gradient = null;
+  }
   backward([this], [gradient ?? null], opts);
 };

@@ -37,7 +37,12 @@ export abstract class GradNode {
         .filter((line) => !/autograd[\\/]node\.|ops[\\/]dispatch\./.test(line))
         .join('\n');
   }
-  abstract apply(grads: Tensor[], keepGraph: boolean): (Tensor | null | undefined)[];
+  /** `needs[i]`: whether the gradient for input i is wanted (default: every input with an edge). */
+  abstract apply(
+    grads: Tensor[],
+    keepGraph: boolean,
+    needs?: readonly boolean[],
+  ): (Tensor | null | undefined)[];
   addTensorHook(outputNr: number, hook: TensorHook): void {
     if (!this.tensorHooks) this.tensorHooks = new Map();
     const list = this.tensorHooks.get(outputNr) ?? [];
@@ -80,10 +85,9 @@ export class FunctionNode extends GradNode {
     this.saved = saved;
   }
 
-  apply(grads: Tensor[], keepGraph: boolean): (Tensor | null | undefined)[] {
+  apply(grads: Tensor[], keepGraph: boolean, needs?: readonly boolean[]): (Tensor | null | undefined)[] {
     const saved = this.unpackSaved();
-    const needs = this.next.map((e) => e !== null);
-    const out = this.backwardFn(grads, saved, needs);
+    const out = this.backwardFn(grads, saved, needs ?? this.next.map((e) => e !== null));
     if (!keepGraph) this.release();
     return out;
   }

@@ -68,6 +68,8 @@ function scaled(b: TensorLike, alpha: number | undefined): TensorLike {
 export function add(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
   b = scaled(b, alpha);
   const o = binaryOperands('add', a, b);
+  // bool + bool is logical or in PyTorch; an 'add' kernel would store 2 in a bool tensor.
+  if (o.dtype === 'bool') return binaryKernel('logicalOr', o, 'bool');
   const out = binaryKernel('add', o);
   const xs = o.x.shape;
   const ys = o.y.shape;

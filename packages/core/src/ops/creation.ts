@@ -82,10 +82,8 @@ export function tensor(
     assertValidShape('tensor', shape);
     if (numelOf(shape) !== src.length)
       throw new Error(`tensor: shape [${shape.join(', ')}] is invalid for input of size ${src.length}`);
-    const arr =
-      dtype === dtypeOfTypedArray(src) && !(src instanceof Uint8Array && dtype !== 'bool')
-        ? src.slice()
-        : convert(src, dtype);
+    // A Uint8Array is always converted: bool storage must hold only 0/1 (`new Uint8Array([2])`).
+    const arr = dtype === dtypeOfTypedArray(src) && dtype !== 'bool' ? src.slice() : convert(src, dtype);
     return fromArray(shape, arr, dtype, opts);
   }
   const shape: number[] = [];
@@ -196,8 +194,8 @@ export function linspace(start: number, end: number, steps: number, opts?: Tenso
   const dtype = opts?.dtype ?? 'float32';
   const arr = new (arrayCtor(dtype))(steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
-  // PyTorch fills the second half from the end so both endpoints are exact.
-  const half = Math.floor(steps / 2);
+  // PyTorch fills the second half from the end so both endpoints are exact (one step: just start).
+  const half = steps === 1 ? 1 : Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) arr[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
   return fromArray([steps], arr, dtype, opts);
 }

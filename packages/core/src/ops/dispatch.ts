@@ -84,8 +84,13 @@ export function runKernel1(
 /** True when an op on these inputs must record a backward node. */
 export function needsGrad(...inputs: readonly (Tensor | null | undefined)[]): boolean {
   if (!isGradEnabled()) return false;
-  for (const t of inputs) if (t?.requiresGrad) return true;
-  return false;
+  let needs = false;
+  for (const t of inputs) {
+    if (!t) continue;
+    if (t.base !== null) t._checkViewFresh();
+    if (t.requiresGrad) needs = true;
+  }
+  return needs;
 }
 
 /**

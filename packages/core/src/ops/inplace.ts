@@ -17,6 +17,16 @@ function checkLeaf(op: string, self: Tensor): void {
     throw new Error(`${op}: a leaf Variable that requires grad is being used in an in-place operation.`);
 }
 
+/** PyTorch's assert_no_internal_overlap: a write through a broadcast (stride 0) dim would race. */
+function checkNoInternalOverlap(op: string, self: Tensor): void {
+  const st = self._strides;
+  for (let i = 0; i < st.length; i++)
+    if (st[i] === 0 && self.shape[i] > 1)
+      throw new Error(
+        `${op}: unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.`,
+      );
+}
+
 export interface InPlaceOptions {
   /** Allow any dtype conversion into self (copy_); other ops may not narrow the category. */
   anyDtype?: boolean;
@@ -34,6 +44,7 @@ export function applyInPlace(
   opts: InPlaceOptions = {},
 ): Tensor {
   checkLeaf(op, self);
+  checkNoInternalOverlap(op, self);
   const recording = isGradEnabled() && (self.requiresGrad || others.some((o) => o.requiresGrad));
   const src = recording && self.requiresGrad ? self.clone() : self;
   const result = compute(src);
@@ -54,7 +65,13 @@ export function applyInPlace(
     );
   if (self.numel() > 0) runCopyKernel(self.device, kview(self), kview(result, self.shape));
   self.storage.version++;
-  if (result.requiresGrad && result.gradFn) self._setGradFn(result.gradFn, result.outputNr);
+  if (result.requiresGrad && result.gradFn) {
+    // retainGrad() follows the tensor to its new history (PyTorch moves the retains_grad hook).
+    const retains = self.retainsGrad;
+    if (retains) self.gradFn!.retained!.delete(self.outputNr);
+    self._setGradFn(result.gradFn, result.outputNr);
+    if (retains) self.retainGrad();
+  }
   if (result !== self && result !== src && !others.includes(result)) result.dispose();
   if (src !== self) src.dispose();
   return self;

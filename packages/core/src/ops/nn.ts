@@ -5,11 +5,12 @@
  * Average and adaptive pooling and interpolation are compositions of these and matmul.
  */
 import { type DType, isFloatingPoint } from '../dtype.js';
-import { formatShape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
-import { tensor, zeros } from './creation.js';
+import { formatShape, normalizeDim } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { tensor } from './creation.js';
 import { assertTensor, commonDevice, kview, recordGrad, runKernel, runKernel1 } from './dispatch.js';
-import { indexSelect, scatterAdd } from './indexing.js';
+import { indexSelect } from './indexing.js';
+import { stack } from './shape.js';
 
 /** One int for every spatial dim, or one per dim. */
 export type IntOrPair = number | readonly [number, number];
@@ -51,6 +52,29 @@ function checkFloat(op: string, x: Tensor, name = 'input'): void {
 
 function pairStr(a: readonly number[]): string {
   return `(${a.join(' x ')})`;
+}
+
+// ------------------------------------------------------------------ unbind
+
+/**
+ * Views of each index along `dim`, with that dim removed (torch.unbind). One backward node serves
+ * all of them (its gradient stacks the pieces' gradients), so unbinding a sequence of T steps costs
+ * O(T) in backward, not the O(T²) of T separate `select`s. Recurrent layers rely on this.
+ */
+export function unbind(x: Tensor, dim = 0): Tensor[] {
+  const op = 'unbind';
+  assertTensor(op, x);
+  if (x.ndim === 0) throw new Error(`${op}: Dimension specified as ${dim} but tensor has no dimensions`);
+  const d = normalizeDim(op, dim, x.ndim);
+  const shape = x.shape.filter((_, i) => i !== d);
+  const strides = x._strides.filter((_, i) => i !== d);
+  const step = x._strides[d];
+  const outs = Array.from({ length: x.shape[d] }, (_, i) =>
+    x._withGeometry(shape, strides, x._offset + i * step),
+  );
+  // The engine passes zeros for pieces that got no gradient.
+  if (outs.length > 0) recordGrad('UnbindBackward', [x], outs, (gs) => [stack(gs, d)]);
+  return outs;
 }
 
 // ------------------------------------------------------------------ im2col / col2im
@@ -416,6 +440,23 @@ function poolSetup(
   return { x, unbatched, g: { kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } };
 }
 
+/**
+ * The gradient of max pooling: `g` summed into zeros of the input's shape at the argmax `indices`.
+ * Its own gradient gathers at the same indices, so max pooling is twice differentiable.
+ */
+function maxPoolBackward(g: Tensor, indices: Tensor, inShape: readonly number[]): Tensor {
+  const out = runKernel1('max_pool2d_backward', g.device, [kview(g), kview(indices)], inShape, g.dtype);
+  const [n, c, h, w] = inShape;
+  const gShape = g.shape;
+  recordGrad('MaxPool2DWithIndicesBackwardBackward', [g], [out], ([gg]) => [
+    gg
+      .reshape(n, c, h * w)
+      .gather(2, indices.reshape(n, c, -1))
+      .reshape(gShape),
+  ]);
+  return out;
+}
+
 /** Max pooling returning `[values, indices]`, indices flat into each H*W plane (int32). */
 export function maxPool2dWithIndices(
   input: Tensor,
@@ -449,12 +490,7 @@ export function maxPool2dWithIndices(
     'MaxPool2DWithIndicesBackward',
     [x],
     [values],
-    ([gr], [idx]) => {
-      const l = g.oh * g.ow;
-      const flatIdx = idx.reshape(n, c, l);
-      const base = zeros([n, c, h * w], { dtype: gr.dtype, device: gr.device });
-      return [scatterAdd(base, 2, flatIdx, gr.reshape(n, c, l)).reshape(n, c, h, w)];
-    },
+    ([gr], [idx]) => [maxPoolBackward(gr, idx, [n, c, h, w])],
     [indices],
   );
   return unbatched ? [values.squeeze(0), indices.squeeze(0)] : [values, indices];
@@ -661,3 +697,14 @@ export function interpolate(input: Tensor, opts: InterpolateOptions = {}): Tenso
   }
   return out === input ? input.clone() : out;
 }
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /** Views of each index along `dim` (torch.unbind); see `k.unbind`. */
+    unbind(dim?: number): Tensor[];
+  }
+}
+
+Tensor.prototype.unbind = function (dim) {
+  return unbind(this, dim);
+};

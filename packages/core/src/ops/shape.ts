@@ -13,7 +13,7 @@ import { full, tensor, zeros } from './creation.js';
 import { allocTensor, assertTensor, commonDevice, kview, recordGrad } from './dispatch.js';
 import { indexSelect, maskedFill } from './indexing.js';
 import { applyInPlace } from './inplace.js';
-import { expand, narrow, permute, reshape, sliceDim, transpose, unsqueeze } from './view.js';
+import { expand, permute, reshape, sliceDim, transpose, unsqueeze } from './view.js';
 
 type DimsArg = number | readonly number[];
 
@@ -142,7 +142,11 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
         `${op}: split_size can only be 0 if dimension size is 0, but got dimension size of ${n}`,
       );
     const count = s === 0 ? 1 : Math.max(Math.ceil(n / s), 1);
-    return Array.from({ length: count }, (_, i) => narrow(x, d, i * s, Math.min(s, n - i * s)));
+    return splitViews(
+      x,
+      d,
+      Array.from({ length: count }, (_, i) => Math.min(s, n - i * s)),
+    );
   }
   const sizes = sizeOrSections;
   if (sizes.some((s) => !Number.isInteger(s) || s < 0))
@@ -153,12 +157,24 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
     throw new Error(
       `${op}: split_with_sizes expects split_sizes to sum exactly to ${n} (input tensor's size at dimension ${d}), but got split_sizes=${formatShape(sizes)}`,
     );
+  return splitViews(x, d, sizes);
+}
+
+/**
+ * Views of consecutive pieces of `dim` with one backward node for all of them (cat of the pieces'
+ * gradients), so backward stays linear in the number of pieces.
+ */
+function splitViews(x: Tensor, d: number, sizes: readonly number[]): Tensor[] {
   let at = 0;
-  return sizes.map((s) => {
-    const v = narrow(x, d, at, s);
-    at += s;
+  const outs = sizes.map((size) => {
+    const shape = x.shape.slice();
+    shape[d] = size;
+    const v = x._withGeometry(shape, x._strides, x._offset + (size > 0 ? at * x._strides[d] : 0));
+    at += size;
     return v;
   });
+  recordGrad('SplitBackward', [x], outs, (gs) => [cat(gs, d)]);
+  return outs;
 }
 
 /** Splits into `chunks` views of size ceil(n / chunks) along `dim` (fewer when n is small). */

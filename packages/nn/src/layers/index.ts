@@ -1,1 +1,12 @@
-export {};
+export * from './activation.js';
+export * from './container.js';
+export * from './conv.js';
+export * from './dropout.js';
+export * from './flatten.js';
+export * from './linear.js';
+export * from './normalization.js';
+export * from './pooling.js';
+export * from './rnn.js';
+export * from './sparse.js';
+export * from './transformer.js';
+export type { FactoryOptions } from './util.js';

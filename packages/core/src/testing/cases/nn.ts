@@ -9,11 +9,26 @@ import {
   interpolate,
   maxPool2d,
   maxPool2dWithIndices,
+  unbind,
 } from '../../ops/nn.js';
 import type { OpCase } from '../conformance.js';
 
 /** Conformance cases of the nn family: convolutions, pooling, interpolation. */
 export const cases: OpCase[] = [
+  {
+    op: 'unbind',
+    name: 'dim 1 of a transposed input',
+    inputs: [{ shape: [2, 3, 4], layout: 'transposed' }],
+    fn: (x) => unbind(x, 1),
+    gradgrad: true,
+  },
+  {
+    op: 'unbind',
+    name: 'values, only some pieces used',
+    inputs: [{ shape: [3, 2], values: [1, 2, 3, 4, 5, 6] }],
+    fn: (x) => unbind(x)[1].mul(unbind(x, -1)[0].sum()),
+    expected: [27, 36],
+  },
   {
     op: 'im2col',
     name: 'kernel 2x2, padding 1, stride 2',
