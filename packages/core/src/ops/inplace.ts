@@ -17,9 +17,13 @@ function checkLeaf(op: string, self: Tensor): void {
     throw new Error(`${op}: a leaf Variable that requires grad is being used in an in-place operation.`);
 }
 
-/** PyTorch's assert_no_internal_overlap: a write through a broadcast (stride 0) dim would race. */
+/**
+ * PyTorch's assert_no_internal_overlap: writing through a broadcast (stride 0) dim would write
+ * several results to one element. Empty tensors have nothing to write.
+ */
 function checkNoInternalOverlap(op: string, self: Tensor): void {
   const st = self._strides;
+  if (self.numel() === 0) return;
   for (let i = 0; i < st.length; i++)
     if (st[i] === 0 && self.shape[i] > 1)
       throw new Error(
