@@ -21,7 +21,7 @@ const { values: args } = parseArgs({
     device: { type: 'string', default: 'cpu' },
     epochs: { type: 'string' },
     'batch-size': { type: 'string', default: '64' },
-    lr: { type: 'string', default: '0.002' },
+    lr: { type: 'string' },
     limit: { type: 'string' },
     seed: { type: 'string', default: '0' },
     out: { type: 'string', default: 'mnist-weights.safetensors' },
@@ -65,9 +65,9 @@ async function main(): Promise<void> {
   );
   let started = 0;
   await train(model, trainSet, {
-    epochs: Number(args.epochs ?? (args.model === 'mlp' ? 10 : 3)),
+    epochs: Number(args.epochs ?? (args.model === 'mlp' ? 10 : 4)),
     batchSize: Number(args['batch-size']),
-    lr: Number(args.lr),
+    lr: Number(args.lr ?? (args.model === 'mlp' ? 0.002 : 0.003)),
     seed: Number(args.seed),
     onEpochStart: (epoch, steps) => {
       started = performance.now();

@@ -22,6 +22,8 @@ export async function train(model: nn.Sequential, split: Split, opts: TrainOptio
     generator,
   });
   const optimizer = new optim.Adam(model.parameters(), { lr: opts.lr });
+  // Cosine decay to zero over the whole run: the last epochs fine-tune with small steps.
+  const scheduler = new optim.lrScheduler.CosineAnnealingLR(optimizer, opts.epochs * loader.length);
   const lossFn = new nn.CrossEntropyLoss();
   model.train();
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
@@ -34,6 +36,7 @@ export async function train(model: nn.Sequential, split: Split, opts: TrainOptio
         const l = lossFn.call(model.call(x), y);
         l.backward();
         optimizer.step();
+        scheduler.step();
         return l.item();
       });
       k.dispose([x, y]);

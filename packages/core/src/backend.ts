@@ -31,8 +31,10 @@ export interface KernelTensor<Handle = unknown> {
   readonly offset: number;
 }
 
+/** Op-specific attributes passed to a kernel (axes, modes, scalars). */
 export type KernelAttrs = Readonly<Record<string, unknown>>;
 
+/** What a kernel receives: strided input views, freshly allocated outputs, attributes and its backend. */
 export interface KernelArgs<Handle = unknown, A extends KernelAttrs = KernelAttrs> {
   readonly inputs: readonly KernelTensor<Handle>[];
   readonly outputs: readonly KernelTensor<Handle>[];
@@ -40,6 +42,7 @@ export interface KernelArgs<Handle = unknown, A extends KernelAttrs = KernelAttr
   readonly backend: Backend<Handle>;
 }
 
+/** A backend's implementation of one op: reads `inputs`, writes `outputs` (see docs/architecture.md). */
 export type Kernel<Handle = unknown, A extends KernelAttrs = KernelAttrs> = (
   args: KernelArgs<Handle, A>,
 ) => void;
@@ -51,19 +54,23 @@ let defaultDevice = 'cpu';
 
 const key = (op: string, backend: string) => `${op}\u0000${backend}`;
 
+/** Registers a backend (a device); backend packages call this on import. */
 export function registerBackend(backend: Backend): void {
   backends.set(backend.name, backend);
   if (!backend.init) initialized.add(backend.name);
 }
 
+/** Names of the registered backends, in registration order. */
 export function listBackends(): string[] {
   return [...backends.keys()];
 }
 
+/** Whether a backend with this name is registered. */
 export function hasBackend(name: string): boolean {
   return backends.has(name);
 }
 
+/** Initializes a registered backend (compiles wasm, requests a GPU adapter...) once; await it before use. */
 export async function initBackend(name: string): Promise<Backend> {
   const b = backends.get(name);
   if (!b)
@@ -77,6 +84,7 @@ export async function initBackend(name: string): Promise<Backend> {
   return b;
 }
 
+/** The registered backend with this name; throws naming the package to import when there is none. */
 export function getBackend(name: string): Backend {
   const b = backends.get(name);
   if (!b)
@@ -90,11 +98,13 @@ export function getBackend(name: string): Backend {
   return b;
 }
 
+/** Sets the device that creation ops use when no `device` option is given (default `cpu`). */
 export function setDefaultDevice(name: string): void {
   getBackend(name);
   defaultDevice = name;
 }
 
+/** The device creation ops use when no `device` option is given. */
 export function getDefaultDevice(): string {
   return defaultDevice;
 }
@@ -108,12 +118,14 @@ export function registerKernel<H, A extends KernelAttrs>(
   kernels.set(key(op, backend), kernel as unknown as Kernel);
 }
 
+/** The kernel registered for (op, backend); throws when there is none. */
 export function getKernel(op: string, backend: string): Kernel {
   const k = kernels.get(key(op, backend));
   if (!k) throw new Error(`Kernel '${op}' is not implemented on backend '${backend}'`);
   return k;
 }
 
+/** Whether a kernel is registered for (op, backend). */
 export function hasKernel(op: string, backend: string): boolean {
   return kernels.has(key(op, backend));
 }

@@ -1,6 +1,7 @@
 /** Element types Kindling supports. `bool` is stored as one byte per element. */
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 
+/** The typed arrays that back tensor storage (bool is a Uint8Array of 0/1). */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 export interface DTypeArrayMap {
@@ -10,6 +11,7 @@ export interface DTypeArrayMap {
   bool: Uint8Array;
 }
 
+/** Every dtype Kindling supports. */
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
 
 type ArrayCtor = {
@@ -24,18 +26,22 @@ const CTORS: Record<DType, ArrayCtor> = {
   bool: Uint8Array,
 };
 
+/** The typed-array constructor that stores `dtype`. */
 export function arrayCtor(dtype: DType): ArrayCtor {
   return CTORS[dtype];
 }
 
+/** Bytes per element of `dtype`. */
 export function bytesPerElement(dtype: DType): number {
   return CTORS[dtype].BYTES_PER_ELEMENT;
 }
 
+/** A zero-filled typed array of `n` elements of `dtype`. */
 export function allocArray<D extends DType>(dtype: D, n: number): DTypeArrayMap[D] {
   return new CTORS[dtype](n) as DTypeArrayMap[D];
 }
 
+/** Whether `dtype` is a floating-point dtype (float32 or float64). */
 export function isFloatingPoint(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';
 }

@@ -8,6 +8,7 @@ interface DeviceStats {
   numBytes: number;
 }
 
+/** What `memory()` reports: live storages, their bytes, and the same per device. */
 export interface MemoryInfo {
   numTensors: number;
   numBytes: number;
@@ -112,6 +113,7 @@ export function untrackTensor(storage: Storage): void {
   storage.release();
 }
 
+/** Live tensor storages and bytes, in total and per device, like tf.memory() (a tensor and its views count once). */
 export function memory(): MemoryInfo {
   for (const name of listBackends()) statsFor(name);
   const byDevice: Record<string, DeviceStats> = {};

@@ -12,13 +12,16 @@ import {
   type Shape,
 } from './shape.js';
 
+/** Options of tensor creation: dtype, device and `requiresGrad`. */
 export interface TensorOptions {
   dtype?: DType;
   device?: string;
   requiresGrad?: boolean;
 }
 
+/** A value or arbitrarily nested arrays of it, as accepted by `k.tensor` and returned by `tolist()`. */
 export type NestedArray<T> = T | NestedArray<T>[];
+/** A JS value a 0-d tensor element converts to or from. */
 export type Scalar = number | boolean;
 
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
@@ -346,6 +349,7 @@ export function tensorFromStorage(storage: Storage, shape: Shape): Tensor {
   return new Tensor(storage, shape.slice(), contiguousStrides(shape), 0, null);
 }
 
+/** Whether `v` is a Kindling `Tensor`. */
 export function isTensor(v: unknown): v is Tensor {
   return v instanceof Tensor;
 }

@@ -6,6 +6,7 @@ import { Tensor } from '../tensor.js';
 import { isAnomalyEnabled, isGradEnabled, noGrad, setGradEnabled } from './mode.js';
 import { AccumulateGrad, type Edge, type GradNode } from './node.js';
 
+/** Options of `backward()`: keep the graph or record the backward pass for higher-order gradients. */
 export interface BackwardOptions {
   /** Keep saved tensors so the graph can be walked again. Defaults to `createGraph`. */
   retainGraph?: boolean;
@@ -13,6 +14,7 @@ export interface BackwardOptions {
   createGraph?: boolean;
 }
 
+/** Options of `grad()`: output gradients, unused-input handling, plus those of `backward()`. */
 export interface GradOptions extends BackwardOptions {
   gradOutputs?: (Tensor | null)[];
   /** Return null for inputs the outputs do not depend on, instead of throwing. */

@@ -2,10 +2,12 @@
 let gradEnabled = true;
 let anomalyEnabled = false;
 
+/** Whether operations are being recorded for autograd now, like torch.is_grad_enabled. */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
+/** Turns gradient recording on or off globally, like torch.set_grad_enabled. */
 export function setGradEnabled(enabled: boolean): void {
   gradEnabled = enabled;
 }
@@ -30,6 +32,7 @@ export function enableGrad<T>(fn: () => T): T {
   return withMode(true, fn);
 }
 
+/** Whether anomaly detection is on, like torch.is_anomaly_enabled. */
 export function isAnomalyEnabled(): boolean {
   return anomalyEnabled;
 }

@@ -15,6 +15,7 @@ export interface OutputMeta {
   readonly device: string;
 }
 
+/** A gradient hook (`registerHook`): sees the gradient and may return a replacement. */
 export type TensorHook = (grad: Tensor) => Tensor | undefined | void;
 
 /** A node of the backward graph. Its outputs' gradients come in; its inputs' gradients go out along `next`. */

@@ -65,6 +65,7 @@ function scaled(b: TensorLike, alpha: number | undefined): TensorLike {
   return b instanceof Tensor ? mul(b, alpha) : Number(b) * alpha;
 }
 
+/** Elementwise `a + alpha * b` with broadcasting and type promotion, like torch.add. */
 export function add(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
   b = scaled(b, alpha);
   const o = binaryOperands('add', a, b);
@@ -80,6 +81,7 @@ export function add(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
   return out;
 }
 
+/** Elementwise `a - alpha * b` with broadcasting and type promotion, like torch.sub. */
 export function sub(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
   b = scaled(b, alpha);
   const o = binaryOperands('sub', a, b);
@@ -97,6 +99,7 @@ export function sub(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
   return out;
 }
 
+/** Elementwise `a * b` with broadcasting and type promotion, like torch.mul. */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   const o = binaryOperands('mul', a, b);
   const out = binaryKernel('mul', o);
@@ -113,7 +116,9 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
   return out;
 }
 
+/** Rounding of `div`: 'trunc' toward zero or 'floor' toward -Infinity. */
 export type RoundingMode = 'trunc' | 'floor';
+/** Options of `div`: the rounding mode. */
 export interface DivOptions {
   /** Omitted/null: true division. 'trunc' rounds toward zero, 'floor' toward -inf (integers stay integer). */
   roundingMode?: RoundingMode | null;

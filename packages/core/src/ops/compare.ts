@@ -29,14 +29,21 @@ function boolBinary(op: string, a: TensorLike, b: TensorLike): Tensor {
 
 /** Elementwise `a == b` (bool result; NaN is unequal to everything). */
 export const eq = (a: TensorLike, b: TensorLike): Tensor => boolBinary('eq', a, b);
+/** Elementwise `a != b` (bool result; NaN is unequal to everything). */
 export const ne = (a: TensorLike, b: TensorLike): Tensor => boolBinary('ne', a, b);
+/** Elementwise `a < b` (bool result). */
 export const lt = (a: TensorLike, b: TensorLike): Tensor => boolBinary('lt', a, b);
+/** Elementwise `a <= b` (bool result). */
 export const le = (a: TensorLike, b: TensorLike): Tensor => boolBinary('le', a, b);
+/** Elementwise `a > b` (bool result). */
 export const gt = (a: TensorLike, b: TensorLike): Tensor => boolBinary('gt', a, b);
+/** Elementwise `a >= b` (bool result). */
 export const ge = (a: TensorLike, b: TensorLike): Tensor => boolBinary('ge', a, b);
 /** Elementwise truth-value ops: any dtype, non-zero (and NaN) is true. */
 export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => boolBinary('logicalAnd', a, b);
+/** Elementwise logical OR (bool result; non-zero and NaN count as true). */
 export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => boolBinary('logicalOr', a, b);
+/** Elementwise logical XOR (bool result; non-zero and NaN count as true). */
 export const logicalXor = (a: TensorLike, b: TensorLike): Tensor => boolBinary('logicalXor', a, b);
 
 function boolUnary(op: string, x: Tensor): Tensor {
@@ -44,13 +51,20 @@ function boolUnary(op: string, x: Tensor): Tensor {
   return runKernel1(op, x.device, [kview(x)], x.shape, 'bool');
 }
 
+/** Elementwise logical NOT (bool result; non-zero and NaN count as true). */
 export const logicalNot = (x: Tensor): Tensor => boolUnary('logicalNot', x);
+/** Elementwise test for NaN (bool result). */
 export const isnan = (x: Tensor): Tensor => boolUnary('isnan', x);
+/** Elementwise test for +/-Infinity (bool result). */
 export const isinf = (x: Tensor): Tensor => boolUnary('isinf', x);
+/** Elementwise test for +Infinity (bool result). */
 export const isposinf = (x: Tensor): Tensor => boolUnary('isposinf', x);
+/** Elementwise test for -Infinity (bool result). */
 export const isneginf = (x: Tensor): Tensor => boolUnary('isneginf', x);
+/** Elementwise test for finite values: not NaN and not +/-Infinity (bool result). */
 export const isfinite = (x: Tensor): Tensor => boolUnary('isfinite', x);
 
+/** Tolerances of `isclose`/`allclose`: `|a - b| <= atol + rtol * |b|`, optionally NaN == NaN. */
 export interface IscloseOptions {
   rtol?: number;
   atol?: number;
@@ -122,6 +136,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 
 // ------------------------------------------------------------------ clamp
 
+/** A bound of `clamp`: a number, a broadcastable tensor, or null/undefined for no bound. */
 export type ClampBound = Tensor | number | null | undefined;
 
 /**
@@ -202,7 +217,9 @@ function clampBackward(
   ];
 }
 
+/** Clamps `x` from below: `max(x, min)`, like torch.clamp_min. */
 export const clampMin = (x: Tensor, min: Tensor | number): Tensor => clamp(x, min, null);
+/** Clamps `x` from above: `min(x, max)`, like torch.clamp_max. */
 export const clampMax = (x: Tensor, max: Tensor | number): Tensor => clamp(x, null, max);
 /** Alias of clamp, like torch.clip. */
 export const clip = clamp;

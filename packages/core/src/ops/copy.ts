@@ -80,6 +80,7 @@ export function copy_(self: Tensor, src: TensorLike): Tensor {
   });
 }
 
+/** Fills `self` with `value` in place, like torch.Tensor.fill_. */
 export function fill_(self: Tensor, value: TensorLike): Tensor {
   if (value instanceof Tensor && value.ndim !== 0)
     throw new Error(
@@ -88,6 +89,7 @@ export function fill_(self: Tensor, value: TensorLike): Tensor {
   return copy_(self, value);
 }
 
+/** Fills `self` with zeros in place, like torch.Tensor.zero_. */
 export function zero_(self: Tensor): Tensor {
   return copy_(self, 0);
 }

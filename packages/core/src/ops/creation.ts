@@ -13,6 +13,7 @@ import { assertValidShape, numelOf, parseShapeArgs } from '../shape.js';
 import type { NestedArray, Tensor, TensorOptions } from '../tensor.js';
 import { allocTensor } from './dispatch.js';
 
+/** Options of random creation ops: those of tensor creation plus an explicit `Generator`. */
 export interface RandomOptions extends TensorOptions {
   generator?: Generator;
 }
@@ -127,10 +128,12 @@ function filled(
   return finish(t, opts);
 }
 
+/** A tensor filled with 0, like torch.zeros: `k.zeros([2, 3])` or `k.zeros(2, 3)`. */
 export function zeros(...args: ShapeArgs<TensorOptions>): Tensor {
   const { shape, opts } = shapeAndOpts<TensorOptions>('zeros', args);
   return filled(shape, 0, opts, opts?.dtype ?? 'float32');
 }
+/** A tensor filled with 1, like torch.ones: `k.ones([2, 3])` or `k.ones(2, 3)`. */
 export function ones(...args: ShapeArgs<TensorOptions>): Tensor {
   const { shape, opts } = shapeAndOpts<TensorOptions>('ones', args);
   return filled(shape, 1, opts, opts?.dtype ?? 'float32');
@@ -155,15 +158,19 @@ function likeOpts(t: Tensor, opts?: TensorOptions): TensorOptions {
     requiresGrad: opts?.requiresGrad,
   };
 }
+/** Zeros with `t`'s shape (and its dtype/device unless overridden), like torch.zeros_like. */
 export function zerosLike(t: Tensor, opts?: TensorOptions): Tensor {
   return zeros(t.shape, likeOpts(t, opts));
 }
+/** Ones with `t`'s shape (and its dtype/device unless overridden), like torch.ones_like. */
 export function onesLike(t: Tensor, opts?: TensorOptions): Tensor {
   return ones(t.shape, likeOpts(t, opts));
 }
+/** An uninitialized (in Kindling: zero-filled) tensor with `t`'s shape, like torch.empty_like. */
 export function emptyLike(t: Tensor, opts?: TensorOptions): Tensor {
   return empty(t.shape, likeOpts(t, opts));
 }
+/** A tensor with `t`'s shape filled with `value`, like torch.full_like. */
 export function fullLike(t: Tensor, value: number | boolean, opts?: TensorOptions): Tensor {
   return full(t.shape, value, likeOpts(t, opts));
 }
@@ -188,6 +195,7 @@ export function arange(...args: (number | TensorOptions | undefined)[]): Tensor 
   return fromArray([n], arr, dtype, opts);
 }
 
+/** `steps` evenly spaced values from `start` to `end` inclusive, like torch.linspace. */
 export function linspace(start: number, end: number, steps: number, opts?: TensorOptions): Tensor {
   if (!Number.isInteger(steps) || steps < 0)
     throw new Error(`linspace: number of steps must be non-negative (got ${steps})`);
@@ -200,6 +208,7 @@ export function linspace(start: number, end: number, steps: number, opts?: Tenso
   return fromArray([steps], arr, dtype, opts);
 }
 
+/** The n x m identity matrix (m defaults to n), like torch.eye. */
 export function eye(n: number, m?: number | TensorOptions, opts?: TensorOptions): Tensor {
   const cols = typeof m === 'number' ? m : n;
   const o = typeof m === 'object' ? m : opts;
@@ -229,9 +238,11 @@ export function rand(...args: ShapeArgs<RandomOptions>): Tensor {
 export function randn(...args: ShapeArgs<RandomOptions>): Tensor {
   return randomFill('randn', args, (g) => g.normal());
 }
+/** Uniform [0, 1) random values with `t`'s shape, like torch.rand_like. */
 export function randLike(t: Tensor, opts?: RandomOptions): Tensor {
   return rand(t.shape, { ...likeOpts(t, opts), generator: opts?.generator });
 }
+/** Standard normal random values with `t`'s shape, like torch.randn_like. */
 export function randnLike(t: Tensor, opts?: RandomOptions): Tensor {
   return randn(t.shape, { ...likeOpts(t, opts), generator: opts?.generator });
 }

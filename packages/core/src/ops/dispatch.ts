@@ -130,6 +130,7 @@ export function recordGrad(
 
 // ------------------------------------------------------------------ operands and dtype promotion
 
+/** A tensor or a JS scalar, accepted wherever PyTorch accepts a Number or a Tensor. */
 export type TensorLike = Tensor | number | boolean;
 
 const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 2 };

@@ -411,6 +411,7 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   return maskedSelectFrom(x, shape, m.dataSync());
 }
 
+/** `maskedSelect` for devices that read asynchronously (WebGPU): the output size depends on the data. */
 export async function maskedSelectAsync(x: Tensor, mask: Tensor): Promise<Tensor> {
   const { m, shape } = maskedSelectPrep(x, mask);
   return maskedSelectFrom(x, shape, await m.data());
@@ -436,6 +437,7 @@ export function nonzero(x: Tensor): Tensor {
   return nonzeroFrom(x.shape, x.dataSync(), x.device);
 }
 
+/** `nonzero` for devices that read asynchronously (WebGPU): the output size depends on the data. */
 export async function nonzeroAsync(x: Tensor): Promise<Tensor> {
   assertTensor('nonzero', x);
   return nonzeroFrom(x.shape, await x.data(), x.device);

@@ -197,6 +197,7 @@ export function outer(a: Tensor, b: Tensor): Tensor {
   return mul(unsqueeze(a, 1), b);
 }
 
+/** Options of `addmm` and friends: `beta * input + alpha * (mat1 @ mat2)`. */
 export interface AddmmOptions {
   /** Multiplier of `input` (0 ignores it entirely, NaNs included). */
   beta?: number;

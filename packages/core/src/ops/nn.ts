@@ -99,6 +99,7 @@ function col2imRaw(cols: Tensor, g: Geom, h: number, w: number): Tensor {
   return out;
 }
 
+/** Options of `im2col`/`col2im` (unfold/fold): dilation, padding and stride per spatial dim. */
 export interface Im2ColOptions {
   dilation?: IntOrPair;
   padding?: IntOrPair;
@@ -170,6 +171,7 @@ export function col2im(
 
 // ------------------------------------------------------------------ convolutions
 
+/** Options of `conv2d`: stride, padding, dilation and groups. */
 export interface Conv2dOptions {
   stride?: IntOrPair;
   /** Zero padding on both sides, or 'same' (output size = input size; stride 1 only) or 'valid'. */
@@ -278,6 +280,7 @@ export function conv2d(
   return unbatched ? out.squeeze(0) : out;
 }
 
+/** Options of `conv1d`: stride, padding, dilation and groups. */
 export interface Conv1dOptions {
   stride?: number;
   padding?: number | 'same' | 'valid';
@@ -304,6 +307,7 @@ export function conv1d(
   return out.squeeze(-2);
 }
 
+/** Options of `convTranspose2d`: stride, padding, output padding, groups and dilation. */
 export interface ConvTranspose2dOptions {
   stride?: IntOrPair;
   padding?: IntOrPair;
@@ -376,6 +380,7 @@ export function convTranspose2d(
 
 // ------------------------------------------------------------------ pooling
 
+/** Options of `maxPool2d`: stride, padding, dilation and ceil mode. */
 export interface MaxPool2dOptions {
   /** Defaults to kernelSize. */
   stride?: IntOrPair | null;
@@ -501,6 +506,7 @@ export function maxPool2d(input: Tensor, kernelSize: IntOrPair, opts: MaxPool2dO
   return maxPool2dWithIndices(input, kernelSize, opts)[0];
 }
 
+/** Options of `avgPool2d`: stride, padding, ceil mode, `countIncludePad` and `divisorOverride`. */
 export interface AvgPool2dOptions {
   stride?: IntOrPair | null;
   padding?: IntOrPair;
@@ -594,6 +600,7 @@ export function adaptiveAvgPool2d(
 
 // ------------------------------------------------------------------ interpolation
 
+/** Options of `interpolate`: output `size` or `scaleFactor`, `mode` and `alignCorners`. */
 export interface InterpolateOptions {
   size?: number | readonly number[];
   scaleFactor?: number | readonly number[];

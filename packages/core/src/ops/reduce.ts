@@ -75,6 +75,7 @@ function checkNonEmpty(op: string, x: Tensor, r: ReduceShapes, dimGiven: boolean
     if (x.shape[d] === 0) throw new Error(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
 }
 
+/** Options of `sum`: the output dtype (integer and bool inputs otherwise sum in int32). */
 export interface SumOptions {
   dtype?: DType;
 }
@@ -289,6 +290,7 @@ export function argmin(x: Tensor, dim?: number | null, keepdim = false): Tensor 
   return argExtremum('argmin', x, dim, keepdim);
 }
 
+/** Options of `var`/`std`: `correction` (Bessel's, default 1) or the older `unbiased` flag, and `keepdim`. */
 export interface VarOptions {
   /** Subtracted from the element count in the divisor (default 1, Bessel's correction). */
   correction?: number;
@@ -440,6 +442,7 @@ export function countNonzero(x: Tensor, dim?: DimArg): Tensor {
   return reduceKernel('countNonzero', x, reduceShapes('count_nonzero', x, dim, false), 'int32');
 }
 
+/** The order `p` of `norm`: a number (2, 1, Infinity, -Infinity, 0...) or 'fro'. */
 export type NormOrd = number | 'fro';
 
 /**

@@ -10,6 +10,7 @@ import { eye, tensor } from './creation.js';
 import { kview, recordGrad, runKernel, runKernel1 } from './dispatch.js';
 import { _scatterAddDim, all, type ValuesIndices, valuesIndices } from './reduce.js';
 
+/** Options of `cumsum`/`cumprod`: the dtype to accumulate in. */
 export interface ScanOptions {
   /** Convert the input to this dtype first (integer and bool inputs otherwise scan in int32). */
   dtype?: DType;

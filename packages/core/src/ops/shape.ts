@@ -239,8 +239,10 @@ export function tile(x: Tensor, ...dimsArgs: DimsArg[]): Tensor {
 
 // ------------------------------------------------------------------ pad
 
+/** How `pad` fills the border: 'constant', 'reflect', 'replicate' or 'circular'. */
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
 
+/** Options of `pad`: the mode and the constant `value`. */
 export interface PadOptions {
   mode?: PadMode;
   /** Fill value of 'constant' mode (default 0). */

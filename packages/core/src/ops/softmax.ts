@@ -8,6 +8,7 @@ import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { kview, recordGrad, runKernel1 } from './dispatch.js';
 
+/** Options of `softmax`/`logSoftmax`: convert the input to `dtype` first. */
 export interface SoftmaxOptions {
   /** Convert the input to this (floating) dtype first, like PyTorch's `dtype=` argument. */
   dtype?: DType;

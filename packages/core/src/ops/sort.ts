@@ -18,6 +18,7 @@ import {
 
 export type { ValuesIndices } from './reduce.js';
 
+/** Options of `sort`/`argsort`: the dim, descending order and stability. */
 export interface SortOptions {
   /** Dim to sort along (default -1). */
   dim?: number;
@@ -93,6 +94,7 @@ export function msort(x: Tensor): Tensor {
   return sort(x, 0)[0];
 }
 
+/** Options of `topk`: the dim, largest or smallest, and whether results are sorted. */
 export interface TopkOptions {
   /** Dim to select along (default -1). */
   dim?: number;

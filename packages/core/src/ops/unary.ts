@@ -13,6 +13,7 @@ import { zerosLike } from './creation.js';
 import { kview, recordGrad, runKernel1 } from './dispatch.js';
 import { applyInPlace } from './inplace.js';
 
+/** How an elementwise unary op is defined: its backward node, gradient, saved tensor and accepted dtypes. */
 export interface UnarySpec<A extends KernelAttrs = KernelAttrs> {
   /** Backward node name, PyTorch style. */
   readonly backward: string;
@@ -43,6 +44,7 @@ const GELU_TANH_COEF = 0.044715;
 
 /** PyTorch's SELU constants. */
 export const SELU_ALPHA = 1.6732632423543772;
+/** PyTorch's SELU scale constant. */
 export const SELU_SCALE = 1.0507009873554805;
 
 /** 1 - t², a common factor of tanh-like derivatives. */
@@ -50,6 +52,7 @@ const oneMinusSq = (t: Tensor): Tensor => t.square().neg().add(1);
 /** Zero gradient of a piecewise-constant op (PyTorch returns zeros, not None). */
 const zeroGrad = (g: Tensor): Tensor => zerosLike(g);
 
+/** Names of the elementwise unary ops in `UNARY_OPS`. */
 export type UnaryOpName =
   | 'neg'
   | 'exp'
@@ -92,6 +95,7 @@ export type UnaryOpName =
   | 'hardsigmoid'
   | 'hardswish';
 
+/** The table of elementwise unary ops: each entry `foo` gives `k.foo(x)`, `x.foo()` and in-place `x.foo_()`. */
 export const UNARY_OPS: Record<UnaryOpName, UnarySpec> = {
   neg: {
     backward: 'NegBackward',
@@ -253,45 +257,85 @@ const op =
   (x: Tensor): Tensor =>
     unary(name, UNARY_OPS[name], x);
 
+/** Elementwise `-x`, like torch.neg. */
 export const neg = op('neg');
+/** Elementwise `e^x`, like torch.exp. */
 export const exp = op('exp');
+/** Elementwise `2^x`, like torch.exp2. */
 export const exp2 = op('exp2');
+/** Elementwise `e^x - 1`, accurate near 0, like torch.expm1. */
 export const expm1 = op('expm1');
+/** Elementwise natural logarithm, like torch.log. */
 export const log = op('log');
+/** Elementwise base-2 logarithm, like torch.log2. */
 export const log2 = op('log2');
+/** Elementwise base-10 logarithm, like torch.log10. */
 export const log10 = op('log10');
+/** Elementwise `ln(1 + x)`, accurate near 0, like torch.log1p. */
 export const log1p = op('log1p');
+/** Elementwise absolute value, like torch.abs. */
 export const abs = op('abs');
+/** Elementwise square root, like torch.sqrt. */
 export const sqrt = op('sqrt');
+/** Elementwise `1 / sqrt(x)`, like torch.rsqrt. */
 export const rsqrt = op('rsqrt');
+/** Elementwise `x * x`, like torch.square. */
 export const square = op('square');
+/** Elementwise `1 / x`, like torch.reciprocal. */
 export const reciprocal = op('reciprocal');
+/** Elementwise sign (-1, 0 or 1), like torch.sign. */
 export const sign = op('sign');
+/** Elementwise rounding toward -Infinity, like torch.floor. */
 export const floor = op('floor');
+/** Elementwise rounding toward +Infinity, like torch.ceil. */
 export const ceil = op('ceil');
+/** Elementwise rounding to nearest, ties to even, like torch.round. */
 export const round = op('round');
+/** Elementwise rounding toward zero, like torch.trunc. */
 export const trunc = op('trunc');
+/** Elementwise fractional part `x - trunc(x)`, like torch.frac. */
 export const frac = op('frac');
+/** Elementwise sine, like torch.sin. */
 export const sin = op('sin');
+/** Elementwise cosine, like torch.cos. */
 export const cos = op('cos');
+/** Elementwise tangent, like torch.tan. */
 export const tan = op('tan');
+/** Elementwise arcsine, like torch.asin. */
 export const asin = op('asin');
+/** Elementwise arccosine, like torch.acos. */
 export const acos = op('acos');
+/** Elementwise arctangent, like torch.atan. */
 export const atan = op('atan');
+/** Elementwise hyperbolic sine, like torch.sinh. */
 export const sinh = op('sinh');
+/** Elementwise hyperbolic cosine, like torch.cosh. */
 export const cosh = op('cosh');
+/** Elementwise hyperbolic tangent, like torch.tanh. */
 export const tanh = op('tanh');
+/** Elementwise inverse hyperbolic sine, like torch.asinh. */
 export const asinh = op('asinh');
+/** Elementwise inverse hyperbolic cosine, like torch.acosh. */
 export const acosh = op('acosh');
+/** Elementwise inverse hyperbolic tangent, like torch.atanh. */
 export const atanh = op('atanh');
+/** Elementwise error function, like torch.erf. */
 export const erf = op('erf');
+/** Elementwise complementary error function `1 - erf(x)`, like torch.erfc. */
 export const erfc = op('erfc');
+/** Elementwise logistic sigmoid `1 / (1 + e^-x)`, like torch.sigmoid. */
 export const sigmoid = op('sigmoid');
+/** Elementwise `log(sigmoid(x))`, computed stably, like torch.nn.functional.logsigmoid. */
 export const logsigmoid = op('logsigmoid');
+/** Elementwise `max(x, 0)`, like torch.relu. */
 export const relu = op('relu');
+/** Elementwise `x * sigmoid(x)` (swish), like torch.nn.functional.silu. */
 export const silu = op('silu');
+/** Elementwise `x * tanh(softplus(x))`, like torch.nn.functional.mish. */
 export const mish = op('mish');
+/** Elementwise piecewise-linear sigmoid `relu6(x + 3) / 6`, like torch.nn.functional.hardsigmoid. */
 export const hardsigmoid = op('hardsigmoid');
+/** Elementwise `x * relu6(x + 3) / 6`, like torch.nn.functional.hardswish. */
 export const hardswish = op('hardswish');
 
 // ------------------------------------------------------------------ parameterised activations
@@ -309,7 +353,9 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   return unary('leakyRelu', LEAKY_RELU, x, { negativeSlope });
 }
 
+/** GELU's formula: exact ('none', with erf) or the 'tanh' approximation. */
 export type GeluApproximate = 'none' | 'tanh';
+/** Options of `gelu`. */
 export interface GeluOptions {
   approximate?: GeluApproximate;
 }
@@ -350,6 +396,7 @@ export function gelu(x: Tensor, opts: GeluOptions = {}): Tensor {
   return unary('gelu', GELU, x, { approximate });
 }
 
+/** Options of `softplus`: `beta` and the linear `threshold`. */
 export interface SoftplusOptions {
   beta?: number;
   threshold?: number;
@@ -391,15 +438,18 @@ const ELU: UnarySpec<EluAttrs> = {
   rejects: FLOAT_ONLY,
 };
 
+/** Elementwise ELU: `x` for x > 0, else `alpha * (e^x - 1)`, like torch.nn.functional.elu. */
 export function elu(x: Tensor, alpha = 1): Tensor {
   checkNumber('elu', 'alpha', alpha);
   return unary('elu', ELU, x, { alpha, scale: 1, inputScale: 1 });
 }
 
+/** Elementwise SELU: `scale * elu(x, alpha)` with PyTorch's constants, like torch.selu. */
 export function selu(x: Tensor): Tensor {
   return unary('elu', ELU, x, { alpha: SELU_ALPHA, scale: SELU_SCALE, inputScale: 1 });
 }
 
+/** Elementwise CELU: `max(0, x) + min(0, alpha * (e^(x/alpha) - 1))`, like torch.celu. */
 export function celu(x: Tensor, alpha = 1): Tensor {
   checkNumber('celu', 'alpha', alpha);
   if (alpha === 0) throw new Error('celu: ZeroDivisionError (alpha must not be 0)');
@@ -423,6 +473,7 @@ export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
   return unary('hardtanh', HARDTANH, x, { minVal, maxVal });
 }
 
+/** Elementwise `min(max(x, 0), 6)`, like torch.nn.functional.relu6. */
 export const relu6 = (x: Tensor): Tensor => hardtanh(x, 0, 6);
 
 /** `x / (1 + |x|)` (a composition of core ops). */

@@ -91,6 +91,7 @@ function shapeFromArgs(args: readonly (number | ShapeArg)[]): number[] {
   return Array.isArray(args[0]) ? (args[0] as number[]).slice() : (args as number[]).slice();
 }
 
+/** A view with a new shape sharing storage (one dim may be -1), like torch.Tensor.view; throws when the strides do not allow it. */
 export function view(x: Tensor, ...shapeArgs: (number | ShapeArg)[]): Tensor {
   const shape = inferSize('view', shapeFromArgs(shapeArgs), x.numel());
   const strides = computeViewStrides(x.shape, x._strides, shape);
@@ -117,6 +118,7 @@ export function reshape(x: Tensor, ...shapeArgs: (number | ShapeArg)[]): Tensor 
   return view(x.clone(), shape);
 }
 
+/** A view with dims `dim0` and `dim1` swapped, like torch.transpose. */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const n = x.ndim;
   const a = normalizeDim('transpose', dim0, n);
@@ -130,6 +132,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   return out;
 }
 
+/** A view with the dims reordered, like torch.permute. */
 export function permute(x: Tensor, ...dimsArgs: (number | ShapeArg)[]): Tensor {
   const dims = shapeFromArgs(dimsArgs);
   if (dims.length !== x.ndim)
@@ -189,6 +192,7 @@ export function expand(x: Tensor, ...shapeArgs: (number | ShapeArg)[]): Tensor {
   return out;
 }
 
+/** A view without size-1 dims (all of them, or those in `dim`), like torch.squeeze. */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   const dims =
     dim === undefined
@@ -207,6 +211,7 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   return out;
 }
 
+/** A view with a size-1 dim inserted at `dim`, like torch.unsqueeze. */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   const d = normalizeDim('unsqueeze', dim, x.ndim + 1);
   const shape = x.shape.slice();
@@ -219,6 +224,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   return out;
 }
 
+/** Flattens dims `startDim`..`endDim` into one (a view when possible), like torch.flatten. */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normalizeDim('flatten', startDim, x.ndim);
@@ -232,6 +238,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   return reshape(x, shape);
 }
 
+/** Splits dim `dim` into `sizes` (a view), like torch.unflatten. */
 export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
   const d = normalizeDim('unflatten', dim, x.ndim);
   const inner = inferSize('unflatten', sizes, x.shape[d]);
@@ -269,6 +276,7 @@ export function sliceDim(
   return out;
 }
 
+/** A view of `length` elements of dim `dim` from `start`, like torch.narrow. */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   const d = normalizeDim('narrow', dim, x.ndim);
   const n = x.shape[d];

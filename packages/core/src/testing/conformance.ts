@@ -9,8 +9,10 @@ import { Generator } from '../random.js';
 import { numelOf } from '../shape.js';
 import { gradcheck, gradgradcheck } from './gradcheck.js';
 
+/** How a conformance input is laid out in memory: contiguous, transposed, strided (a slice) or expanded (stride 0). */
 export type Layout = 'contiguous' | 'transposed' | 'strided' | 'expanded';
 
+/** One input of a conformance case: shape, dtype, values and layout. */
 export interface InputSpec {
   shape: readonly number[];
   dtype?: DType;
@@ -32,6 +34,7 @@ export interface InputSpec {
   requiresGrad?: boolean;
 }
 
+/** A conformance case: an op applied to generated inputs, run on every backend and (on cpu) gradchecked. */
 export interface OpCase {
   /** Op name as listed in the op table (used for coverage reporting). */
   op: string;

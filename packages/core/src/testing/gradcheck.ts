@@ -6,6 +6,7 @@
 import { grad, noGrad, type Tensor, tensor } from '../index.js';
 import { Generator } from '../random.js';
 
+/** Tolerances, finite-difference step and seed of `gradcheck`/`gradgradcheck` (like torch.autograd.gradcheck). */
 export interface GradcheckOptions {
   eps?: number;
   atol?: number;
