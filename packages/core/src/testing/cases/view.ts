@@ -186,6 +186,6 @@ export const cases: OpCase[] = [
     op: 'contiguous',
     name: 'expanded input',
     inputs: [{ shape: [3, 2], layout: 'expanded' }],
-    fn: (x) => x.contiguous().mul(k.arange(2)),
+    fn: (x) => x.contiguous().mul(k.arange(2, { device: x.device })),
   },
 ];

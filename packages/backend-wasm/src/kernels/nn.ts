@@ -1,0 +1,168 @@
+/**
+ * softmax / logSoftmax (assembly/nn.ts: SIMD max, vectorised exp and scaling along contiguous
+ * lines), im2col / col2im (convolution as im2col + GEMM in core) and max_pool2d.
+ */
+import { bytesPerElement, type KernelArgs, registerKernel } from '@kindling/core';
+import { DT, type WasmHandle, wasmBackend } from '../backend.js';
+import { numel } from '../strided.js';
+
+type Args = KernelArgs<WasmHandle>;
+
+function softmaxKernel(log: boolean) {
+  return ({ inputs: [x], outputs: [out], attrs }: Args): void => {
+    const dim = attrs.dim as number;
+    if (numel(x.shape) === 0) return;
+    const bpe = bytesPerElement(x.dtype);
+    const kshape: number[] = [];
+    const kin: number[] = [];
+    const kout: number[] = [];
+    let lines = 1;
+    x.shape.forEach((s, i) => {
+      if (i === dim || s === 1) return;
+      kshape.push(s);
+      kin.push(x.strides[i] * bpe);
+      kout.push(out.strides[i] * bpe);
+      lines *= s;
+    });
+    const b = wasmBackend;
+    const scalar = x.shape.length === 0;
+    const desc = b.writeDesc([
+      kshape.length,
+      ...kshape,
+      ...kin,
+      ...kout,
+      scalar ? 1 : x.shape[dim],
+      scalar ? 0 : x.strides[dim] * bpe,
+      scalar ? 0 : out.strides[dim] * bpe,
+    ]);
+    const inBase = x.data + x.offset * bpe;
+    const outBase = out.data + out.offset * bpe;
+    const grain = Math.max(1, Math.ceil((1 << 14) / (scalar ? 1 : x.shape[dim])));
+    b.parallel('softmax', lines, grain, (_t, s, e) => [
+      log ? 1 : 0,
+      DT[x.dtype],
+      desc,
+      inBase,
+      outBase,
+      s,
+      e,
+    ]);
+  };
+}
+
+registerKernel('softmax', 'wasm', softmaxKernel(false));
+registerKernel('logSoftmax', 'wasm', softmaxKernel(true));
+
+interface Geom {
+  readonly kh: number;
+  readonly kw: number;
+  readonly sh: number;
+  readonly sw: number;
+  readonly ph: number;
+  readonly pw: number;
+  readonly dh: number;
+  readonly dw: number;
+  readonly oh: number;
+  readonly ow: number;
+  readonly [k: string]: unknown;
+}
+
+/** Writes the geometry block read by assembly/nn.ts; `strides`: 4 element strides of the operand. */
+function geometry(n: number, c: number, h: number, w: number, g: Geom, strides: readonly number[]): number {
+  return wasmBackend.writeDesc([
+    n,
+    c,
+    h,
+    w,
+    g.kh,
+    g.kw,
+    g.sh,
+    g.sw,
+    g.ph,
+    g.pw,
+    g.dh,
+    g.dw,
+    g.oh,
+    g.ow,
+    ...strides,
+  ]);
+}
+
+registerKernel('im2col', 'wasm', ({ inputs: [x], outputs: [out], attrs }: Args) => {
+  const g = attrs as Geom;
+  const [n, c, h, w] = x.shape;
+  if (n * c === 0 || numel(out.shape) === 0) return;
+  const b = wasmBackend;
+  const desc = geometry(n, c, h, w, g, x.strides);
+  const bpe = bytesPerElement(x.dtype);
+  const xBase = x.data + x.offset * bpe;
+  const pad = (attrs.padValue as number) ?? 0;
+  const per = g.kh * g.kw * g.oh * g.ow;
+  b.parallel('im2col', n * c, Math.max(1, Math.ceil((1 << 15) / per)), (_t, s, e) => [
+    DT[x.dtype],
+    desc,
+    xBase,
+    out.data,
+    pad,
+    s,
+    e,
+  ]);
+});
+
+registerKernel('col2im', 'wasm', ({ inputs: [cols], outputs: [out], attrs }: Args) => {
+  const g = attrs as Geom & { h: number; w: number };
+  const [n, c, h, w] = out.shape;
+  if (n * c === 0 || numel(cols.shape) === 0) return;
+  const b = wasmBackend;
+  const desc = geometry(n, c, h, w, g, [cols.strides[0], cols.strides[1], cols.strides[2], 0]);
+  const bpe = bytesPerElement(cols.dtype);
+  const cBase = cols.data + cols.offset * bpe;
+  const per = g.kh * g.kw * g.oh * g.ow;
+  b.parallel('col2im', n * c, Math.max(1, Math.ceil((1 << 15) / per)), (_t, s, e) => [
+    DT[cols.dtype],
+    desc,
+    cBase,
+    out.data,
+    s,
+    e,
+  ]);
+});
+
+registerKernel('max_pool2d', 'wasm', ({ inputs: [x], outputs: [vals, idx], attrs }: Args) => {
+  const g = attrs as Geom;
+  const [n, c, h, w] = x.shape;
+  if (n * c === 0 || numel(vals.shape) === 0) return;
+  const b = wasmBackend;
+  const desc = geometry(n, c, h, w, g, x.strides);
+  const bpe = bytesPerElement(x.dtype);
+  const xBase = x.data + x.offset * bpe;
+  const per = g.kh * g.kw * g.oh * g.ow;
+  b.parallel('maxPool2d', n * c, Math.max(1, Math.ceil((1 << 15) / per)), (_t, s, e) => [
+    DT[x.dtype],
+    desc,
+    xBase,
+    vals.data,
+    idx.data,
+    s,
+    e,
+  ]);
+});
+
+registerKernel('max_pool2d_backward', 'wasm', ({ inputs: [g, idx], outputs: [out] }: Args) => {
+  const [n, c, oh, ow] = g.shape;
+  if (n * c === 0 || oh * ow === 0) return;
+  const b = wasmBackend;
+  const bpe = bytesPerElement(g.dtype);
+  const desc = b.writeDesc([n, c, oh, ow, ...g.strides, ...idx.strides, out.shape[2] * out.shape[3]]);
+  const gBase = g.data + g.offset * bpe;
+  const iBase = idx.data + idx.offset * 4;
+  b.parallel('maxPool2dBackward', n * c, Math.max(1, Math.ceil((1 << 14) / (oh * ow))), (_t, s, e) => [
+    DT[g.dtype],
+    desc,
+    gBase,
+    iBase,
+    out.data,
+    s,
+    e,
+  ]);
+});
