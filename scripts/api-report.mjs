@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createProgram, declFile, publicPackages, root, ts, walkExports } from './lib/api-surface.mjs';
 
-const PACKAGES = ['core', 'backend-cpu', 'nn'];
+const PACKAGES = ['core', 'backend-cpu', 'backend-wasm', 'backend-webgpu', 'nn'];
 const mode = process.argv.includes('--write') ? 'write' : 'check';
 const outDir = join(root, 'docs/api-report');
 const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
