@@ -10,7 +10,13 @@
 // every package.
 import { createProgram, declFile, publicPackages, root, ts, walkExports } from './lib/api-surface.mjs';
 
-const ENFORCED = ['@kindling/core'];
+const ENFORCED = [
+  '@kindling/core',
+  '@kindling/backend-cpu',
+  '@kindling/backend-wasm',
+  '@kindling/backend-webgpu',
+  '@kindling/nn',
+];
 const argv = process.argv.slice(2);
 const showMembers = argv.includes('--members');
 const enforceAll = argv.includes('--all');

@@ -49,5 +49,11 @@ export default {
   treatWarningsAsErrors: true,
   validation: { notExported: true, invalidLink: true, notDocumented: true },
   requiredToBeDocumented: ['Class', 'Interface', 'TypeAlias', 'Enum', 'Namespace', 'Variable'],
-  packagesRequiringDocumentation: ['@kindling/core'],
+  packagesRequiringDocumentation: [
+    '@kindling/core',
+    '@kindling/backend-cpu',
+    '@kindling/backend-wasm',
+    '@kindling/backend-webgpu',
+    '@kindling/nn',
+  ],
 };

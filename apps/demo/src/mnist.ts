@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as k from '@kindling/core';
 import '@kindling/backend-cpu';
-import { saveSafetensors } from '@kindling/nn';
+import { saveSafetensorsAsync } from '@kindling/nn';
 import cliProgress from 'cli-progress';
 import { loadMnist } from './data.js';
 import { makeCnn, makeMlp } from './models.js';
@@ -36,9 +36,22 @@ if (args.help) {
   process.exit(0);
 }
 
+/** Kept for the whole process: Dawn (the `webgpu` package) crashes if its GPU object is collected. */
+let gpuObject: unknown = null;
+
 async function selectDevice(device: string): Promise<void> {
-  if (device === 'wasm') await import('@kindling/backend-wasm' as string);
-  if (device === 'webgpu') await import('@kindling/backend-webgpu' as string);
+  if (device === 'wasm') await import('@kindling/backend-wasm');
+  if (device === 'webgpu') {
+    const { initWebGPU } = await import('@kindling/backend-webgpu');
+    if (typeof navigator !== 'undefined' && 'gpu' in navigator) await initWebGPU();
+    else {
+      // Node: Dawn from the `webgpu` package (on a machine without a GPU, set
+      // VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json for SwiftShader).
+      const { create } = await import('webgpu');
+      gpuObject = create([]);
+      await initWebGPU({ gpu: gpuObject as GPU });
+    }
+  }
   await k.initBackend(device);
   k.setDefaultDevice(device);
 }
@@ -65,7 +78,7 @@ async function main(): Promise<void> {
   );
   let started = 0;
   await train(model, trainSet, {
-    epochs: Number(args.epochs ?? (args.model === 'mlp' ? 10 : 4)),
+    epochs: Number(args.epochs ?? (args.model === 'mlp' ? 20 : 4)),
     batchSize: Number(args['batch-size']),
     lr: Number(args.lr ?? (args.model === 'mlp' ? 0.002 : 0.003)),
     seed: Number(args.seed),
@@ -79,16 +92,20 @@ async function main(): Promise<void> {
     },
     onEpochEnd: () => bar.stop(),
   });
-  const acc = accuracy(model, testSet);
+  const acc = await accuracy(model, testSet);
   console.log(`test accuracy: ${(acc * 100).toFixed(2)}%`);
-  const bytes = saveSafetensors(model.stateDict(), { model: String(args.model) });
+  const bytes = await saveSafetensorsAsync(model.stateDict(), { model: String(args.model) });
   writeFileSync(args.out!, bytes);
   console.log(
     `saved ${Object.keys(model.stateDict()).length} tensors (${bytes.length} bytes) to ${args.out}`,
   );
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  // Exit explicitly: a backend's worker threads or GPU device must not keep the process alive.
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,6 +1,8 @@
 /**
  * @kindling/backend-cpu: importing this module registers the 'cpu' device and its kernels.
  * Kernels live one family per file in ./kernels and register themselves by op name.
+ *
+ * @packageDocumentation
  */
 import { registerBackend } from '@kindling/core';
 import { cpuBackend } from './backend.js';

@@ -1,5 +1,3 @@
-import type { KernelTensor } from '@kindling/core';
-
 /**
  * Walks an N-d iteration space row by row (the last dim is the row), giving each operand's offset
  * at the start of the row and its stride along the row. Kernels run their inner loop per row, so
@@ -34,28 +32,4 @@ export function forEachRow(
     }
     if (d < 0) return;
   }
-}
-
-/** True when `t` covers `n` consecutive elements starting at its offset. */
-export function isDense(t: KernelTensor): boolean {
-  let expected = 1;
-  for (let i = t.shape.length - 1; i >= 0; i--) {
-    if (t.shape[i] === 1) continue;
-    if (t.shape[i] === 0) return true;
-    if (t.strides[i] !== expected) return false;
-    expected *= t.shape[i];
-  }
-  return true;
-}
-
-/** True when every stride is 0 (a broadcast scalar). */
-export function isScalarBroadcast(t: KernelTensor): boolean {
-  for (let i = 0; i < t.strides.length; i++) if (t.strides[i] !== 0 && t.shape[i] !== 1) return false;
-  return true;
-}
-
-export function numel(shape: readonly number[]): number {
-  let n = 1;
-  for (const s of shape) n *= s;
-  return n;
 }

@@ -56,7 +56,35 @@
   return expCore(x, x, false);
 }
 
-/** Natural logarithm (Cephes logf), with denormals, 0 -> -inf, negative -> NaN, inf -> inf. */
+/** vexpNormal applies to lanes in [EXP_FAST_MIN, EXP_FAST_MAX] (and NaN). */
+export const EXP_FAST_MIN: f32 = -87.33;
+export const EXP_FAST_MAX: f32 = 88.37;
+
+/**
+ * exp for lanes in [EXP_FAST_MIN, EXP_FAST_MAX] (or NaN), where n = round(x / ln2) lies in
+ * [-126, 127] and the result is normal: one 2^n factor instead of vexp's two. Bitwise equal to vexp
+ * there (scaling a normal result by powers of two is exact); callers test the range per group of
+ * vectors (expFastOk) and use vexp otherwise (overflow, denormal and zero results).
+ */
+@inline export function vexpNormal(x: v128): v128 {
+  const n = f32x4.sub(fmadd(x, splat(1.44269504088896341), splat(12582912.0)), splat(12582912.0));
+  let r = fmadd(n, splat(-0.693359375), x);
+  r = fmadd(n, splat(2.12194440e-4), r);
+  let p = splat(1.9875691500e-4);
+  p = fmadd(p, r, splat(1.3981999507e-3));
+  p = fmadd(p, r, splat(8.3334519073e-3));
+  p = fmadd(p, r, splat(4.1665795894e-2));
+  p = fmadd(p, r, splat(1.6666665459e-1));
+  p = fmadd(p, r, splat(5.0000001201e-1));
+  p = fmadd(p, f32x4.mul(r, r), f32x4.add(r, splat(1)));
+  return f32x4.mul(p, pow2i(n));
+}
+
+/** True when every lane of lo..hi (lane-wise min and max of a group) suits vexpNormal. */
+@inline export function expFastOk(lo: v128, hi: v128): bool {
+  return !v128.any_true(v128.or(f32x4.lt(lo, splat(EXP_FAST_MIN)), f32x4.gt(hi, splat(EXP_FAST_MAX))));
+}
+
 @inline export function vlog(x0: v128): v128 {
   // Scale denormals up by 2^23.
   const tiny = f32x4.lt(x0, splat(1.17549435e-38));

@@ -2,8 +2,9 @@
 /**
  * Kindling wasm backend benchmarks (not a test): median of several repetitions.
  *   matmul 1024^3 float32 (1 and 2 threads; contiguous and transposed A), exp over 1M float32,
- *   add 1M, conv2d forward, an MLP train step; side by side with @tensorflow/tfjs-backend-wasm
- *   when it is installed.
+ *   add 1M, conv2d forward (with and without bias), an MLP train step; side by side with
+ *   @tensorflow/tfjs-backend-wasm when it is installed, in interleaved rounds (see `workload`).
+ *   Add --experimental-wasm-relaxed-simd to node's flags to measure the relaxed-SIMD build.
  * Run: pnpm --filter @kindling/core build && pnpm --filter @kindling/backend-wasm build &&
  *      node packages/backend-wasm/bench/bench.mjs [--quick]
  */
@@ -32,18 +33,17 @@ async function importTfjs(name) {
 }
 
 const quick = process.argv.includes('--quick');
-const REPS = quick ? 3 : 7;
+const ROUNDS = quick ? 3 : 9;
 
 function median(xs) {
   const s = xs.slice().sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
 
-/** Median milliseconds of fn() over REPS runs after warm-up; fn may return a promise. */
-async function time(fn, reps = REPS, warm = 2) {
-  for (let i = 0; i < warm; i++) await fn();
+/** Milliseconds of one call of fn, the median of `iters` calls (fn may return a promise). */
+async function sample(fn, iters) {
   const ts = [];
-  for (let i = 0; i < reps; i++) {
+  for (let i = 0; i < iters; i++) {
     const t0 = performance.now();
     await fn();
     ts.push(performance.now() - t0);
@@ -58,15 +58,62 @@ function run(fn) {
   });
 }
 
-const rows = [];
-function report(workload, impl, ms, extra = '') {
-  rows.push({ workload, impl, ms: Number(ms.toFixed(3)), extra });
-  console.log(`${workload.padEnd(34)} ${impl.padEnd(26)} ${ms.toFixed(3).padStart(10)} ms  ${extra}`);
-}
-
 await k.initBackend('wasm');
 const dev = { device: 'wasm' };
 console.log('kindling wasm features:', JSON.stringify(wasmBackend.features));
+
+let tf = await importTfjs('@tensorflow/tfjs-core');
+if (tf && (await importTfjs('@tensorflow/tfjs-backend-wasm'))) {
+  await tf.setBackend('wasm');
+  await tf.ready();
+  console.log(`tfjs ${tf.version_core}, backend ${tf.getBackend()}`);
+} else {
+  console.log('@tensorflow/tfjs-core + @tensorflow/tfjs-backend-wasm not found; no side-by-side.');
+  tf = null;
+}
+const tfTrain = tf ? await importTfjs('@tensorflow/tfjs') : null;
+// tfjs-wasm runs kernels synchronously on the calling thread: no read-back needed.
+const sync = (t) => t.dispose();
+
+/**
+ * One workload: every implementation (Kindling 1 thread, 2 threads, tfjs-wasm) is warmed up, then
+ * timed in ROUNDS interleaved rounds (each round: `iters` calls per implementation, median), so
+ * load from other jobs on the machine hits all of them alike. Reports the median over rounds and
+ * the median of the per-round speed ratios against tfjs-wasm.
+ */
+const rows = [];
+async function workload(name, impls, { iters = 5, warm = 2, flops = 0 } = {}) {
+  const list = Object.entries(impls).filter(([, f]) => f);
+  for (const [label, f] of list) {
+    if (label.startsWith('kindling')) await setNumThreads(Number(label.split(' ')[1]));
+    for (let i = 0; i < warm; i++) await f();
+  }
+  const per = Object.fromEntries(list.map(([l]) => [l, []]));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [label, f] of list) {
+      if (label.startsWith('kindling')) await setNumThreads(Number(label.split(' ')[1]));
+      per[label].push(await sample(f, iters));
+    }
+  }
+  const peer = per['tfjs-wasm'];
+  for (const [label] of list) {
+    const ms = median(per[label]);
+    const ratio = peer && label !== 'tfjs-wasm' ? median(per[label].map((t, r) => peer[r] / t)) : null;
+    const gf = flops ? `${(flops / ms / 1e6).toFixed(1)} GFLOP/s` : '';
+    rows.push({
+      workload: name,
+      impl: label,
+      ms: Number(ms.toFixed(3)),
+      gflops: flops ? Number((flops / ms / 1e6).toFixed(1)) : undefined,
+      vsTfjs: ratio === null ? undefined : Number(ratio.toFixed(2)),
+    });
+    console.log(
+      `${name.padEnd(36)} ${label.padEnd(20)} ${ms.toFixed(3).padStart(9)} ms  ${gf.padEnd(16)} ${ratio === null ? '' : `${ratio.toFixed(2)}x tfjs-wasm`}`,
+    );
+  }
+}
+
+const kin = (f) => ({ 'kindling 1 thread': f, 'kindling 2 threads': f });
 
 // ------------------------------------------------------------------ matmul
 const n = 1024;
@@ -74,51 +121,62 @@ const flops = 2 * n * n * n;
 const A = k.randn([n, n], dev);
 const B = k.randn([n, n], dev);
 const At = k.randn([n, n], dev).t();
-for (const threads of [1, 2]) {
-  await setNumThreads(threads);
-  const ms = await time(() => run(() => k.matmul(A, B)));
-  report(
-    'matmul 1024^3 f32',
-    `kindling ${threads} thread${threads > 1 ? 's' : ''}`,
-    ms,
-    `${(flops / ms / 1e6).toFixed(1)} GFLOP/s`,
-  );
-  const mt = await time(() => run(() => k.matmul(At, B)));
-  report(
+const ta = tf?.randomNormal([n, n]);
+const tb = tf?.randomNormal([n, n]);
+await workload(
+  'matmul 1024^3 f32',
+  { ...kin(() => run(() => k.matmul(A, B))), 'tfjs-wasm': tf && (() => sync(tf.matMul(ta, tb))) },
+  { iters: 1, flops },
+);
+if (!quick)
+  await workload(
     'matmul 1024^3 f32, A transposed',
-    `kindling ${threads} thread${threads > 1 ? 's' : ''}`,
-    mt,
-    `${(flops / mt / 1e6).toFixed(1)} GFLOP/s`,
+    // tfjs-wasm's transposed product runs at well under 1 GFLOP/s: timed once per round.
+    {
+      ...kin(() => run(() => k.matmul(At, B))),
+      'tfjs-wasm': tf && (() => sync(tf.matMul(ta, tb, true, false))),
+    },
+    { iters: 1, warm: 1, flops },
   );
-}
 
 // ------------------------------------------------------------------ elementwise
 const x1m = k.randn([1 << 20], dev);
-for (const threads of [1, 2]) {
-  await setNumThreads(threads);
-  report(
-    'exp 1M f32',
-    `kindling ${threads} thread${threads > 1 ? 's' : ''}`,
-    await time(() => run(() => x1m.exp()), 15, 3),
-  );
-  report(
-    'add 1M f32',
-    `kindling ${threads} thread${threads > 1 ? 's' : ''}`,
-    await time(() => run(() => x1m.add(x1m)), 15, 3),
-  );
-}
+const tx = tf?.randomNormal([1 << 20]);
+await workload(
+  'exp 1M f32',
+  { ...kin(() => run(() => x1m.exp())), 'tfjs-wasm': tf && (() => sync(tf.exp(tx))) },
+  { iters: 9 },
+);
+await workload(
+  'add 1M f32',
+  { ...kin(() => run(() => x1m.add(x1m))), 'tfjs-wasm': tf && (() => sync(tf.add(tx, tx))) },
+  { iters: 9 },
+);
 
 // ------------------------------------------------------------------ conv2d
 const img = k.randn([8, 16, 32, 32], dev);
 const w = k.randn([32, 16, 3, 3], dev);
-for (const threads of [1, 2]) {
-  await setNumThreads(threads);
-  report(
-    'conv2d 8x16x32x32 -> 32, 3x3 same',
-    `kindling ${threads} thread${threads > 1 ? 's' : ''}`,
-    await time(() => run(() => k.conv2d(img, w, null, { padding: 1 })), 9, 3),
-  );
-}
+const bias = k.randn([32], dev);
+const timg = tf?.randomNormal([8, 32, 32, 16]);
+const tw = tf?.randomNormal([3, 3, 16, 32]);
+const tbias = tf?.randomNormal([32]);
+await workload(
+  'conv2d 8x16x32x32 -> 32, 3x3 same',
+  {
+    ...kin(() => run(() => k.conv2d(img, w, null, { padding: 1 }))),
+    'tfjs-wasm': tf && (() => sync(tf.conv2d(timg, tw, 1, 'same'))),
+  },
+  { iters: 5, warm: 3 },
+);
+await workload(
+  'conv2d + bias (tfjs: fused)',
+  {
+    ...kin(() => run(() => k.conv2d(img, w, bias, { padding: 1 }))),
+    'tfjs-wasm':
+      tf && (() => sync(tf.fused.conv2d({ x: timg, filter: tw, strides: 1, pad: 'same', bias: tbias }))),
+  },
+  { iters: 5, warm: 3 },
+);
 
 // ------------------------------------------------------------------ MLP train step
 const batch = 64;
@@ -138,72 +196,36 @@ function step() {
     k.noGrad(() => params.forEach((p, i) => p.sub_(grads[i].mul(0.01))));
   });
 }
-for (const threads of [1, 2]) {
-  await setNumThreads(threads);
-  report(
-    'MLP step 64x784->256->10 SGD',
-    `kindling ${threads} thread${threads > 1 ? 's' : ''}`,
-    await time(step, 21, 5),
-  );
-}
-
-// ------------------------------------------------------------------ TensorFlow.js (wasm backend)
-let tf = await importTfjs('@tensorflow/tfjs-core');
-if (tf && (await importTfjs('@tensorflow/tfjs-backend-wasm'))) {
-  await tf.setBackend('wasm');
-  await tf.ready();
-  console.log(`\ntfjs ${tf.version_core}, backend ${tf.getBackend()}`);
-} else {
-  console.log(
-    '\n@tensorflow/tfjs-core + @tensorflow/tfjs-backend-wasm not found; skipping the side-by-side.',
-  );
-  tf = null;
-}
-if (tf) {
-  const ta = tf.randomNormal([n, n]);
-  const tb = tf.randomNormal([n, n]);
-  // tfjs-wasm runs kernels synchronously on the calling thread: no read-back needed.
-  const sync = (t) => t.dispose();
-  const ms = await time(() => sync(tf.matMul(ta, tb)));
-  report('matmul 1024^3 f32', 'tfjs-wasm', ms, `${(flops / ms / 1e6).toFixed(1)} GFLOP/s`);
-  const mt = await time(() => sync(tf.matMul(ta, tb, true, false)));
-  report('matmul 1024^3 f32, A transposed', 'tfjs-wasm', mt, `${(flops / mt / 1e6).toFixed(1)} GFLOP/s`);
-  const tx = tf.randomNormal([1 << 20]);
-  report('exp 1M f32', 'tfjs-wasm', await time(() => sync(tf.exp(tx)), 15, 3));
-  report('add 1M f32', 'tfjs-wasm', await time(() => sync(tf.add(tx, tx)), 15, 3));
-  const timg = tf.randomNormal([8, 32, 32, 16]);
-  const tw = tf.randomNormal([3, 3, 16, 32]);
-  report(
-    'conv2d 8x16x32x32 -> 32, 3x3 same',
-    'tfjs-wasm',
-    await time(() => sync(tf.conv2d(timg, tw, 1, 'same')), 9, 3),
-  );
+let tstep = null;
+if (tf && tfTrain) {
   // MLP train step: gradients need the full @tensorflow/tfjs (it registers the gradient functions).
-  if (await importTfjs('@tensorflow/tfjs')) {
-    const tx = tf.randomNormal([batch, 784]);
-    const ty = tf.oneHot(
-      tf.tensor1d(
-        Array.from({ length: batch }, (_, i) => i % 10),
-        'int32',
-      ),
-      10,
-    );
-    const tW1 = tf.variable(tf.randomNormal([784, 256]).mul(0.05));
-    const tb1 = tf.variable(tf.zeros([256]));
-    const tW2 = tf.variable(tf.randomNormal([256, 10]).mul(0.05));
-    const tb2 = tf.variable(tf.zeros([10]));
-    const tstep = () =>
-      tf.tidy(() => {
-        const { grads } = tf.variableGrads(() => {
-          const h = tf.relu(tf.add(tf.matMul(tx, tW1), tb1));
-          const logits = tf.add(tf.matMul(h, tW2), tb2);
-          return tf.losses.softmaxCrossEntropy(ty, logits);
-        });
-        for (const v of [tW1, tb1, tW2, tb2]) v.assign(tf.sub(v, tf.mul(grads[v.name], 0.01)));
+  const tx = tf.randomNormal([batch, 784]);
+  const ty = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: batch }, (_, i) => i % 10),
+      'int32',
+    ),
+    10,
+  );
+  const tW1 = tf.variable(tf.randomNormal([784, 256]).mul(0.05));
+  const tb1 = tf.variable(tf.zeros([256]));
+  const tW2 = tf.variable(tf.randomNormal([256, 10]).mul(0.05));
+  const tb2 = tf.variable(tf.zeros([10]));
+  tstep = () =>
+    tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => {
+        const h = tf.relu(tf.add(tf.matMul(tx, tW1), tb1));
+        const logits = tf.add(tf.matMul(h, tW2), tb2);
+        return tf.losses.softmaxCrossEntropy(ty, logits);
       });
-    report('MLP step 64x784->256->10 SGD', 'tfjs-wasm', await time(tstep, 21, 5));
-  }
+      for (const v of [tW1, tb1, tW2, tb2]) v.assign(tf.sub(v, tf.mul(grads[v.name], 0.01)));
+    });
 }
+await workload('MLP step 64x784->256->10 SGD', { ...kin(step), 'tfjs-wasm': tstep }, { iters: 9, warm: 10 });
 
+const load = (await import('node:os')).loadavg();
+console.log(
+  `\n1-minute load average at the end: ${load[0].toFixed(2)} (${(await import('node:os')).availableParallelism()} cores)`,
+);
 if (process.argv.includes('--json')) console.log(JSON.stringify(rows));
 process.exit(0);

@@ -21,6 +21,7 @@ function classOf(size: number): number {
   return EXACT_CLASSES + (e - 4) * SUBBINS + sub;
 }
 
+/** A snapshot of the wasm heap, as `WasmAllocator.stats()` and `k.memory()` report it. */
 export interface AllocatorStats {
   /** Bytes between the heap base and the top of the used region. */
   heapBytes: number;
@@ -34,6 +35,7 @@ export interface AllocatorStats {
   memoryBytes: number;
 }
 
+/** Thrown when an allocation cannot be satisfied even after growing the WebAssembly.Memory to its maximum. */
 export class OutOfMemoryError extends Error {
   constructor(message: string) {
     super(message);
@@ -41,6 +43,10 @@ export class OutOfMemoryError extends Error {
   }
 }
 
+/**
+ * The allocator for tensors in the module's linear memory: size-class free lists with coalescing of
+ * neighbouring free blocks, reuse before growth, and growth of the memory when nothing fits.
+ */
 export class WasmAllocator {
   /** Start address -> size of every free block below `top`. */
   private readonly freeStart = new Map<number, number>();

@@ -1,7 +1,7 @@
 import { type Backend, bytesPerElement, type DType, type TypedArray } from '@kindling/core';
 import { type AllocatorStats, WasmAllocator } from './allocator.js';
 import { isNode, loadModule } from './loader.js';
-import { CONTROL_BYTES, MAX_WORKERS, type PoolTask, ThreadPool } from './threads.js';
+import { CONTROL_BYTES, MAX_CHUNKS, MAX_WORKERS, ThreadPool } from './threads.js';
 
 /** A storage on the wasm backend: the byte offset of its first element in the module's memory. */
 export type WasmHandle = number;
@@ -88,9 +88,13 @@ export type ThreadFunction = (typeof THREAD_FUNCTIONS)[number];
 export const DT: Record<DType, number> = { float32: 0, float64: 1, int32: 2, bool: 3 };
 
 const TMP_BYTES = 512;
+/** Placeholders for a chunk's start and end in `parallel`'s argument templates. */
+const START_MARK = -0x7ffff001;
+const END_MARK = -0x7ffff002;
 const DESC_BYTES = 8192;
 const PAGE = 65536;
 
+/** Options of `k.initBackend('wasm', options)`. */
 export interface WasmBackendOptions {
   /** Force the relaxed-SIMD (true) or plain SIMD (false) build; default: what the engine validates. */
   relaxedSimd?: boolean;
@@ -129,6 +133,10 @@ function defaultThreads(): number {
   return Math.max(1, Math.min(4, n));
 }
 
+/**
+ * The 'wasm' device: compiles the SIMD (or relaxed-SIMD) module, owns the allocator and the worker
+ * pool, and runs the kernels registered for 'wasm'. One instance, `wasmBackend`, is registered on import.
+ */
 export class WasmBackend implements Backend<WasmHandle> {
   readonly name = 'wasm';
   private st: State | null = null;
@@ -397,8 +405,12 @@ export class WasmBackend implements Backend<WasmHandle> {
   }
 
   /**
-   * Runs export `fn` over [0, total), split into up to `availableThreads()` contiguous chunks of at
-   * least `grain` items (aligned to `align`); `args(t, start, end)` builds thread t's arguments.
+   * Runs export `fn` over [0, total) on up to `availableThreads()` threads; `args(t, start, end)`
+   * builds thread t's arguments for the range [start, end) (it must pass start and end through
+   * unchanged, as two of the arguments). The range is cut into about `perThread` chunks per thread
+   * (at least `grain` items each, boundaries aligned to `align`) that the threads claim as they get
+   * to run, so a descheduled thread does not hold the others up. Chunk boundaries never change what
+   * an output element's computation is, so results do not depend on the thread count.
    */
   parallel(
     fn: ThreadFunction,
@@ -406,29 +418,26 @@ export class WasmBackend implements Backend<WasmHandle> {
     grain: number,
     args: (t: number, start: number, end: number) => number[],
     align = 1,
+    perThread = 4,
   ): void {
     const st = this.s;
     const f = st.ex[fn] as (...a: number[]) => void;
-    const nt = Math.min(this.availableThreads(), Math.floor(total / Math.max(1, grain)));
+    const fit = Math.floor(total / Math.max(1, grain));
+    const nt = Math.min(this.availableThreads(), fit);
     if (nt <= 1 || !st.pool) {
       f(...args(0, 0, total));
       return;
     }
-    const tasks: PoolTask[] = [];
-    const id = st.fnIds.get(fn)!;
-    let start = 0;
-    for (let t = 0; t < nt; t++) {
-      let end = t === nt - 1 ? total : Math.round(((t + 1) * total) / nt);
-      if (align > 1 && end < total) end = Math.min(total, Math.ceil(end / align) * align);
-      if (end <= start) continue;
-      tasks.push({ fn: id, args: args(tasks.length, start, end) });
-      start = end;
-    }
-    if (tasks.length === 1) {
-      f(...tasks[0].args);
-      return;
-    }
-    st.pool.run(tasks, (t) => f(...t.args));
+    const chunks = Math.max(nt, Math.min(nt * perThread, fit, MAX_CHUNKS));
+    const perArgs: number[][] = [];
+    for (let t = 0; t < nt; t++) perArgs.push(args(t, START_MARK, END_MARK));
+    const startIdx = perArgs[0].indexOf(START_MARK);
+    const endIdx = perArgs[0].indexOf(END_MARK);
+    if (startIdx < 0 || endIdx < 0)
+      throw new Error(`wasm backend: parallel '${fn}' arguments lack start/end`);
+    st.pool.run({ fn: st.fnIds.get(fn)!, total, chunks, align, args: perArgs, startIdx, endIdx }, (a) =>
+      f(...a),
+    );
   }
 
   /** Reads an exported i32 constant (op ids). */
@@ -440,4 +449,5 @@ export class WasmBackend implements Backend<WasmHandle> {
   }
 }
 
+/** The registered 'wasm' backend instance. */
 export const wasmBackend = new WasmBackend();

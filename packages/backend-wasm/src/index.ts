@@ -35,6 +35,7 @@ export function setNumThreads(n: number): Promise<void> {
   return wasmBackend.setNumThreads(n);
 }
 
+/** The number of threads (the calling thread included) wasm kernels may use. */
 export function getNumThreads(): number {
   return wasmBackend.getNumThreads();
 }

@@ -39,6 +39,7 @@ const RELAXED_PROBE = (() => {
   ]);
 })();
 
+/** Whether this engine validates relaxed SIMD (`f32x4.relaxed_madd`), so the relaxed build can load. */
 export function relaxedSimdSupported(): boolean {
   try {
     return WebAssembly.validate(RELAXED_PROBE);

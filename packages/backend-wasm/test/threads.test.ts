@@ -6,6 +6,7 @@ import '@kindling/backend-wasm';
 import { getNumThreads, setNumThreads, wasmBackend } from '@kindling/backend-wasm';
 import * as k from '@kindling/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { chunkBound } from '../src/threads.js';
 
 await k.initBackend('wasm');
 const initialThreads = getNumThreads();
@@ -84,5 +85,52 @@ describe('batched products split across threads', () => {
     expect(Array.from(three)).toEqual(Array.from(one));
     const third = k.matmul(x.select(0, 17), y.select(0, 17)).dataSync();
     expect(Array.from(three.subarray(17 * 35, 18 * 35))).toEqual(Array.from(third));
+  });
+});
+
+describe('chunked scheduling', () => {
+  it('chunk bounds are aligned, increasing and cover the range exactly', () => {
+    for (const [total, chunks, align] of [
+      [1000, 8, 1],
+      [1000, 8, 8],
+      [1027, 12, 4],
+      [9, 8, 8],
+      [256, 255, 1],
+    ]) {
+      let prev = chunkBound(0, chunks, total, align);
+      expect(prev).toBe(0);
+      for (let c = 1; c <= chunks; c++) {
+        const b = chunkBound(c, chunks, total, align);
+        expect(b).toBeGreaterThanOrEqual(prev);
+        if (b < total) expect(b % align).toBe(0);
+        prev = b;
+      }
+      expect(prev).toBe(total);
+    }
+  });
+
+  it('many chunks per thread: results equal the single-threaded ones (elementwise, GEMM, reductions)', async () => {
+    const x = randn([512, 300]);
+    const w = randn([300, 520]);
+    const run = () => [x.exp(), x.matmul(w), x.sum(1), x.t().matmul(x)].map((t) => Array.from(t.dataSync()));
+    await setNumThreads(1);
+    const one = run();
+    for (const n of [2, 3, 5]) {
+      await setNumThreads(n);
+      expect(run()).toEqual(one);
+    }
+  });
+
+  it('a descheduled-looking worker does not stall: back-to-back jobs of different thread counts', async () => {
+    await setNumThreads(3);
+    const x = randn([1 << 17]);
+    const ref = Array.from(x.exp().dataSync());
+    for (let i = 0; i < 50; i++) {
+      // alternate jobs that use all workers with jobs that use fewer (small grains) or none
+      const y = i % 3 === 0 ? x.exp() : i % 3 === 1 ? x.narrow(0, 0, 9000).exp() : x.narrow(0, 0, 100).exp();
+      const got = y.dataSync();
+      expect(got[0]).toBe(ref[0]);
+      expect(got[got.length - 1]).toBe(ref[got.length - 1]);
+    }
   });
 });

@@ -64,6 +64,7 @@ export interface WebGPUStats {
   writeFlushes: number;
 }
 
+/** Options of `k.initBackend('webgpu', options)`: which device or `navigator.gpu`-like object to use. */
 export interface WebGPUInitOptions {
   /** Use this device as is (its limits are respected). */
   device?: GPUDevice;
@@ -112,6 +113,10 @@ function errorText(e: unknown): string {
   return String(e);
 }
 
+/**
+ * The 'webgpu' device: encodes kernels into command encoders submitted in batches, pools GPU buffers
+ * by size class and reads back asynchronously. One instance is registered on import.
+ */
 export class WebGPUBackend implements Backend<WebGPUHandle> {
   readonly name = 'webgpu';
   private opts: WebGPUInitOptions = {};
@@ -139,6 +144,12 @@ export class WebGPUBackend implements Backend<WebGPUHandle> {
   private arenaUsed = 0;
   private paramAlign = 256;
 
+  /**
+   * Status words of the index kernels (gather/scatter): [count of out-of-range indices, value,
+   * dim, size] of the first one found. Checked (and cleared) by the next read after such a kernel.
+   */
+  private indexStatus: PooledBuffer | null = null;
+  private indexStatusPending = false;
   private lostError: Error | null = null;
   private errors: Error[] = [];
   private pendingChecks: Promise<void>[] = [];
@@ -411,6 +422,28 @@ export class WebGPUBackend implements Backend<WebGPUHandle> {
     this.stats.writes++;
   }
 
+  /**
+   * The status buffer an index kernel reports out-of-range indices to (binding type
+   * `atomic<u32>`): word 0 counts them, words 1-3 hold the first one's value, dim and dim size.
+   * The next read checks it and throws a RangeError (WebGPU cannot raise errors from a kernel).
+   */
+  indexStatusBuffer(): PooledBuffer {
+    if (!this.indexStatus) {
+      // A new buffer starts zeroed; it never goes back to the pool.
+      const buffer = this.createBuffer(16, USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST, 'index checks');
+      this.indexStatus = { id: this.nextId++, buffer, size: 16, lastBatch: 0 };
+    }
+    this.indexStatusPending = true;
+    return this.indexStatus;
+  }
+
+  private indexError(status: Uint32Array): RangeError {
+    const value = status[1] | 0;
+    return new RangeError(
+      `webgpu: index ${value} is out of bounds for dimension ${status[2]} with size ${status[3]} (found by an indexing kernel on the GPU${status[0] > 1 ? `, with ${status[0] - 1} more out-of-range entries` : ''}; it is reported at the first read after the op, and the values computed from it are unspecified)`,
+    );
+  }
+
   async read(handle: WebGPUHandle, dtype: DType, numel: number): Promise<TypedArray> {
     if (this.errors.length > 0) await this.settleChecks();
     this.checkHealthy();
@@ -423,29 +456,39 @@ export class WebGPUBackend implements Backend<WebGPUHandle> {
     if (numel === 0 || handle.zero) return out;
     const b = this.bufOf(handle);
     const bytes = numel * 4;
-    const staging = this.acquireStaging(bytes);
+    // The index kernels' status rides along in the same staging buffer, after the data.
+    const status = this.indexStatusPending ? this.indexStatus : null;
+    this.indexStatusPending = false;
+    const total = bytes + (status ? 16 : 0);
+    const staging = this.acquireStaging(total);
     const enc = this.commandEncoder();
     this.endPass();
     enc.copyBufferToBuffer(b.buffer, 0, staging.buffer, 0, bytes);
+    if (status) enc.copyBufferToBuffer(status.buffer, 0, staging.buffer, bytes, 16);
     b.lastBatch = this.batch;
     this.flush();
     this.stats.reads++;
     try {
-      await staging.buffer.mapAsync(MAP_READ_MODE, 0, bytes);
+      await staging.buffer.mapAsync(MAP_READ_MODE, 0, total);
     } catch (e) {
       this.checkHealthy();
       await this.settleChecks();
       this.checkHealthy();
       throw new Error(`webgpu: reading a tensor back failed: ${errorText(e)}`);
     }
-    const mapped = staging.buffer.getMappedRange(0, bytes);
+    const mapped = staging.buffer.getMappedRange(0, total);
     if (dtype === 'bool') {
-      const u = new Uint32Array(mapped);
+      const u = new Uint32Array(mapped, 0, numel);
       for (let i = 0; i < numel; i++) out[i] = u[i] !== 0 ? 1 : 0;
-    } else if (dtype === 'int32') (out as Int32Array).set(new Int32Array(mapped));
-    else (out as Float32Array).set(new Float32Array(mapped));
+    } else if (dtype === 'int32') (out as Int32Array).set(new Int32Array(mapped, 0, numel));
+    else (out as Float32Array).set(new Float32Array(mapped, 0, numel));
+    const found = status ? new Uint32Array(mapped, bytes, 4).slice() : null;
     staging.buffer.unmap();
     this.releaseStaging(staging);
+    if (found && found[0] !== 0) {
+      this.device.queue.writeBuffer(status!.buffer, 0, new Uint32Array(4));
+      throw this.indexError(found);
+    }
     await this.settleChecks();
     this.checkHealthy();
     return out;

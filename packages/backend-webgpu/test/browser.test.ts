@@ -1,7 +1,8 @@
 /**
  * The backend in a real browser: the page bundles @kindling/core + backend-cpu + backend-webgpu
  * (built with vite), headless Chromium (Debian's, through playwright-core, WebGPU on SwiftShader)
- * trains a small MLP for a few steps, and the losses must fall and match the cpu backend's.
+ * trains a small MLP, the seed DynamicRNN model (packed sequences) and the MNIST demo's MLP for a
+ * few steps each, and the losses must fall and match the cpu backend's.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -82,9 +83,16 @@ it.skipIf(!existsSync(CHROMIUM))(
       expect(r.reads).toBe(r.gpu.length);
       expect(r.gpu[r.gpu.length - 1]).toBeLessThan(r.gpu[0]);
       r.gpu.forEach((l, i) => expect(l).toBeCloseTo(r.cpu[i], 3));
+      for (const program of ['runDynamicRNN', 'runMlp'] as const) {
+        const c = await page.evaluate((name) => window[name](), program);
+        expect(errors).toEqual([]);
+        expect(c.gpu.length).toBeGreaterThan(1);
+        expect(c.gpu[c.gpu.length - 1]).toBeLessThan(c.gpu[0]);
+        c.gpu.forEach((l, i) => expect(l).toBeCloseTo(c.cpu[i], 3));
+      }
     } finally {
       await browser.close();
     }
   },
-  180_000,
+  300_000,
 );

@@ -2,6 +2,8 @@
  * @kindling/core: tensors, views, define-by-run autograd, memory management and dispatch to
  * pluggable backends. Use as `import * as k from '@kindling/core'` and import a backend package
  * (e.g. '@kindling/backend-cpu') to register a device.
+ *
+ * @packageDocumentation
  */
 export type { DType, TypedArray } from './dtype.js';
 export { allocArray, arrayCtor, bytesPerElement, DTYPES, isFloatingPoint, promoteTypes } from './dtype.js';
@@ -108,3 +110,11 @@ export {
 } from './ops/view.js';
 export { defaultGenerator, Generator, manualSeed } from './random.js';
 export { isTensor, type NestedArray, type Scalar, Tensor, type TensorOptions } from './tensor.js';
+export {
+  getTraceHook,
+  isInsideTracedOp,
+  setTraceHook,
+  type TraceCallKind,
+  type TraceHook,
+  untraced,
+} from './trace.js';

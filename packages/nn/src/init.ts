@@ -2,13 +2,18 @@
  * `nn.init`: in-place initialisers with PyTorch's formulas. Values are drawn on the host from the
  * seeded generator (the default one unless `generator` is given) and written under no-grad, so
  * they work on parameters that require grad.
+ *
+ * @module
  */
 import * as k from '@kindling/core';
 
+/** Options of the random initialisers. */
 export interface InitOptions {
+  /** The generator to draw from (default: the global one seeded by `k.manualSeed`). */
   generator?: k.Generator;
 }
 
+/** Nonlinearity names accepted by `calculateGain` and the Kaiming initialisers (PyTorch's strings). */
 export type Nonlinearity =
   | 'linear'
   | 'conv1d'
@@ -23,6 +28,9 @@ export type Nonlinearity =
   | 'leaky_relu'
   | 'selu';
 
+/**
+ * Which fan the Kaiming initialisers scale by: `'fan_in'` preserves forward variance, `'fan_out'` backward.
+ */
 export type FanMode = 'fan_in' | 'fan_out';
 
 /** The recommended gain for a nonlinearity (PyTorch's calculate_gain). */
@@ -108,13 +116,16 @@ export function truncNormal_(
   );
 }
 
+/** Fills with `value`. */
 export function constant_(tensor: k.Tensor, value: number): k.Tensor {
   k.noGrad(() => tensor.fill_(value));
   return tensor;
 }
+/** Fills with 0. */
 export function zeros_(tensor: k.Tensor): k.Tensor {
   return constant_(tensor, 0);
 }
+/** Fills with 1. */
 export function ones_(tensor: k.Tensor): k.Tensor {
   return constant_(tensor, 1);
 }
@@ -141,10 +152,13 @@ export function xavierNormal_(tensor: k.Tensor, gain = 1, opts?: InitOptions): k
   return normal_(tensor, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), opts);
 }
 
+/** Options of `kaimingUniform_` and `kaimingNormal_` (like `torch.nn.init.kaiming_uniform_`'s arguments). */
 export interface KaimingOptions extends InitOptions {
   /** Negative slope of the rectifier after this layer (leaky_relu only). */
   a?: number;
+  /** `'fan_in'` (default) or `'fan_out'`. */
   mode?: FanMode;
+  /** The nonlinearity after this layer, for the gain (default `'leaky_relu'`, like PyTorch). */
   nonlinearity?: Nonlinearity;
 }
 

@@ -7,6 +7,7 @@ type Tensor = k.Tensor;
 
 /** Base of the losses with a `reduction` (PyTorch's _Loss). */
 export class Loss extends Module {
+  /** `'mean'` (default), `'sum'` or `'none'`. */
   reduction: F.Reduction;
   constructor(opts: F.ReductionOptions = {}) {
     super();
@@ -16,6 +17,7 @@ export class Loss extends Module {
 
 /** Base of the losses with a per-class `weight` buffer (PyTorch's _WeightedLoss). */
 export class WeightedLoss extends Loss {
+  /** Per-class rescaling weight (a buffer; `null` for none). */
   declare weight: Tensor | null;
   constructor(opts: F.ReductionOptions & { weight?: Tensor | null } = {}) {
     super(opts);
@@ -23,19 +25,23 @@ export class WeightedLoss extends Loss {
   }
 }
 
+/** Mean squared error, like `torch.nn.MSELoss`; see `nn.functional.mseLoss`. */
 export class MSELoss extends Loss {
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.mseLoss(input, target, { reduction: this.reduction });
   }
 }
 
+/** Mean absolute error, like `torch.nn.L1Loss`; see `nn.functional.l1Loss`. */
 export class L1Loss extends Loss {
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.l1Loss(input, target, { reduction: this.reduction });
   }
 }
 
+/** Squared error below `beta`, absolute error above, like `torch.nn.SmoothL1Loss`. */
 export class SmoothL1Loss extends Loss {
+  /** Threshold between the squared and absolute regimes (default 1). */
   beta: number;
   constructor(opts: F.SmoothL1LossOptions = {}) {
     super(opts);
@@ -46,7 +52,9 @@ export class SmoothL1Loss extends Loss {
   }
 }
 
+/** Squared error below `delta`, linear above, like `torch.nn.HuberLoss`. */
 export class HuberLoss extends Loss {
+  /** Threshold between the squared and linear regimes (default 1). */
   delta: number;
   constructor(opts: F.HuberLossOptions = {}) {
     super(opts);
@@ -57,7 +65,9 @@ export class HuberLoss extends Loss {
   }
 }
 
+/** Negative log-likelihood of class indices given log-probabilities [N, C, ...], like `torch.nn.NLLLoss`. */
 export class NLLLoss extends WeightedLoss {
+  /** Target value that contributes neither loss nor weight (default -100). */
   ignoreIndex: number;
   constructor(opts: F.NLLLossOptions = {}) {
     super(opts);
@@ -72,8 +82,14 @@ export class NLLLoss extends WeightedLoss {
   }
 }
 
+/**
+ * Cross entropy of logits [N, C, ...] against class indices or class probabilities, like
+ * `torch.nn.CrossEntropyLoss`; see `nn.functional.crossEntropy`.
+ */
 export class CrossEntropyLoss extends WeightedLoss {
+  /** Target value that contributes neither loss nor weight (default -100). */
   ignoreIndex: number;
+  /** Amount of smoothing towards the uniform distribution, in [0, 1] (default 0). */
   labelSmoothing: number;
   constructor(opts: F.CrossEntropyOptions = {}) {
     super(opts);
@@ -90,13 +106,16 @@ export class CrossEntropyLoss extends WeightedLoss {
   }
 }
 
+/** Binary cross entropy of probabilities, like `torch.nn.BCELoss`. */
 export class BCELoss extends WeightedLoss {
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
   }
 }
 
+/** Sigmoid plus binary cross entropy in one numerically stable step, like `torch.nn.BCEWithLogitsLoss`. */
 export class BCEWithLogitsLoss extends Loss {
+  /** Rescaling weight broadcast to the input (a buffer; `null` for none). */
   declare weight: Tensor | null;
   /** Registered under PyTorch's state-dict name `pos_weight`. */
   declare pos_weight: Tensor | null;
@@ -105,6 +124,7 @@ export class BCEWithLogitsLoss extends Loss {
     this.registerBuffer('weight', opts.weight ?? null);
     this.registerBuffer('pos_weight', opts.posWeight ?? null);
   }
+  /** Weight of positive examples (the `pos_weight` buffer). */
   get posWeight(): Tensor | null {
     return this.pos_weight;
   }
@@ -117,13 +137,19 @@ export class BCEWithLogitsLoss extends Loss {
   }
 }
 
+/** Options of `KLDivLoss` (like `torch.nn.KLDivLoss`'s arguments). */
 export interface KLDivLossOptions {
+  /** `'mean'` (default, over all elements), `'batchmean'` (the true KL divergence), `'sum'` or `'none'`. */
   reduction?: F.Reduction | 'batchmean';
+  /** `target` holds log-probabilities (default `false`). */
   logTarget?: boolean;
 }
 
+/** Kullback–Leibler divergence with log-probability input, like `torch.nn.KLDivLoss`. */
 export class KLDivLoss extends Module {
+  /** `'mean'` (default), `'batchmean'`, `'sum'` or `'none'`. */
   reduction: F.Reduction | 'batchmean';
+  /** `target` holds log-probabilities. */
   logTarget: boolean;
   constructor(opts: KLDivLossOptions = {}) {
     super();
@@ -135,7 +161,11 @@ export class KLDivLoss extends Module {
   }
 }
 
+/**
+ * `1 − cos(x1, x2)` for target 1, `max(0, cos(x1, x2) − margin)` for −1, like `torch.nn.CosineEmbeddingLoss`.
+ */
 export class CosineEmbeddingLoss extends Loss {
+  /** Margin for dissimilar pairs, in [-1, 1] (default 0). */
   margin: number;
   constructor(opts: F.CosineEmbeddingLossOptions = {}) {
     super(opts);

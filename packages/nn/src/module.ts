@@ -14,20 +14,32 @@ export class Parameter extends k.Tensor {
     k.keep(this);
     if (requiresGrad) this.requiresGrad_(true);
   }
+  /** `Parameter containing:` followed by the tensor, like PyTorch's repr. */
   override toString(): string {
     return `Parameter containing:\n${super.toString()}`;
   }
 }
 
+/** Whether `v` is an `nn.Parameter`. */
 export function isParameter(v: unknown): v is Parameter {
   return v instanceof Parameter;
 }
 
+/** Returned by the `register*Hook` methods; `remove()` unregisters the hook. */
 export interface RemovableHandle {
+  /** Unregisters the hook (a no-op when already removed). */
   remove(): void;
 }
 
+/**
+ * Runs before `forward` with the module and its arguments; a non-`undefined` result replaces the
+ * arguments (an array is spread, any other value becomes the single argument).
+ */
 export type ForwardPreHook<M extends Module = Module> = (module: M, args: unknown[]) => unknown;
+/**
+ * Runs after `forward` with the module, its arguments and its output; a non-`undefined` result
+ * replaces the output.
+ */
 export type ForwardHook<M extends Module = Module> = (module: M, args: unknown[], output: unknown) => unknown;
 
 interface Internals {
@@ -45,21 +57,31 @@ function state(m: Module): Internals {
   return s;
 }
 
+/** Options of `Module.zeroGrad`. */
 export interface ZeroGradOptions {
+  /** Set grads to `null` instead of zeroing them in place (default `true`, like PyTorch). */
   setToNone?: boolean;
 }
+/** Options of `Module.stateDict`. */
 export interface StateDictOptions {
+  /** Prepended to every key (default `''`). */
   prefix?: string;
   /** Return the live parameters/buffers instead of detached aliases. */
   keepVars?: boolean;
 }
+/** Options of `Module.loadStateDict`. */
 export interface LoadStateDictOptions {
+  /** Throw on missing or unexpected keys (default `true`). */
   strict?: boolean;
 }
+/** What `Module.loadStateDict` did not match (PyTorch's `_IncompatibleKeys`). */
 export interface IncompatibleKeys {
+  /** Keys of this module that the state dict lacks. */
   missingKeys: string[];
+  /** Keys of the state dict that this module does not have. */
   unexpectedKeys: string[];
 }
+/** Parameters and buffers by dotted name, as returned by `Module.stateDict()`. */
 export type StateDict = Record<string, k.Tensor>;
 
 /** The call signature(s) of a `forward` method: up to three overloads are kept. */
@@ -72,6 +94,7 @@ export type CallOf<F> = F extends {
   : F extends (...a: infer A) => infer R
     ? (...a: A) => R
     : never;
+/** What `Module.to` accepts: a dtype, a device name, or both. */
 export type ToTarget = k.DType | string | { dtype?: k.DType; device?: string };
 
 const DTYPES = new Set<string>(['float32', 'float64', 'int32', 'bool']);
@@ -82,6 +105,7 @@ const DTYPES = new Set<string>(['float32', 'float64', 'int32', 'bool']);
  * `module(x)`).
  */
 export class Module {
+  /** Whether the module is in training mode (set by `train()`/`eval()`); affects dropout and batch norm. */
   training = true;
 
   constructor() {
@@ -133,6 +157,7 @@ export class Module {
     return out;
   }
 
+  /** Assigns a `Parameter` (or `null`) to field `name`, checking the name like PyTorch. */
   registerParameter(name: string, param: Parameter | null): void {
     this.checkName('parameter', name);
     if (param !== null && !(param instanceof Parameter))
@@ -142,12 +167,14 @@ export class Module {
     this._setEntry(name, param);
   }
 
+  /** Assigns a submodule (or `null`) to field `name`, checking the name like PyTorch. */
   registerModule(name: string, module: Module | null): void {
     this.checkName('module', name);
     if (module !== null && !(module instanceof Module))
       throw new TypeError(`${String(module)} is not a Module subclass`);
     this._setEntry(name, module);
   }
+  /** Alias of `registerModule`. */
   addModule(name: string, module: Module | null): void {
     this.registerModule(name, module);
   }
@@ -173,6 +200,7 @@ export class Module {
     if (name === '') throw new Error(`${kind} name can't be empty string ""`);
   }
 
+  /** The direct submodules with their field names, each once. */
   namedChildren(): [string, Module][] {
     const seen = new Set<Module>();
     const out: [string, Module][] = [];
@@ -183,6 +211,7 @@ export class Module {
       }
     return out;
   }
+  /** The direct submodules, each once. */
   children(): Module[] {
     return this.namedChildren().map((e) => e[1]);
   }
@@ -199,10 +228,12 @@ export class Module {
     }
     return out;
   }
+  /** Every module in the tree, this one first, each once. */
   modules(): Module[] {
     return this.namedModules().map((e) => e[1]);
   }
 
+  /** Parameters with their dotted names (of this module only when `recurse` is false), each once. */
   namedParameters(prefix = '', recurse = true): [string, Parameter][] {
     const seen = new Set<Parameter>();
     const out: [string, Parameter][] = [];
@@ -215,10 +246,12 @@ export class Module {
       }
     return out;
   }
+  /** Parameters of this module and (when `recurse`) its submodules, each once: what optimizers take. */
   parameters(recurse = true): Parameter[] {
     return this.namedParameters('', recurse).map((e) => e[1]);
   }
 
+  /** Buffers with their dotted names (of this module only when `recurse` is false), each once. */
   namedBuffers(prefix = '', recurse = true): [string, k.Tensor][] {
     const seen = new Set<k.Tensor>();
     const out: [string, k.Tensor][] = [];
@@ -231,6 +264,7 @@ export class Module {
       }
     return out;
   }
+  /** Buffers of this module and (when `recurse`) its submodules, each once. */
   buffers(recurse = true): k.Tensor[] {
     return this.namedBuffers('', recurse).map((e) => e[1]);
   }
@@ -249,16 +283,19 @@ export class Module {
   }
 
   // ------------------------------------------------------------------ modes and utilities
+  /** Sets training mode (`false`: evaluation mode) on this module and every submodule. */
   train(mode = true): this {
     if (typeof mode !== 'boolean') throw new TypeError('training mode is expected to be boolean');
     this.training = mode;
     for (const m of this.children()) m.train(mode);
     return this;
   }
+  /** Evaluation mode: same as `train(false)`. */
   eval(): this {
     return this.train(false);
   }
 
+  /** Clears the grads of every parameter (set to `null` unless `setToNone: false`). */
   zeroGrad(opts: ZeroGradOptions = {}): void {
     const setToNone = opts.setToNone ?? true;
     for (const p of this.parameters()) {
@@ -272,6 +309,7 @@ export class Module {
     }
   }
 
+  /** Sets `requiresGrad` on every parameter (e.g. `false` to freeze a submodule). */
   requiresGrad_(requiresGrad = true): this {
     for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
     return this;
@@ -322,22 +360,27 @@ export class Module {
     });
     return this;
   }
+  /** Casts floating-point parameters and buffers to `float32`. */
   float(): this {
     return this.to('float32');
   }
+  /** Casts floating-point parameters and buffers to `float64`. */
   double(): this {
     return this.to('float64');
   }
+  /** Moves parameters and buffers to the CPU device. */
   cpu(): this {
     return this.to('cpu');
   }
 
   // ------------------------------------------------------------------ hooks
+  /** Registers a hook run before every `call`; see {@link ForwardPreHook}. */
   registerForwardPreHook(hook: ForwardPreHook<this>): RemovableHandle {
     const list = state(this).preHooks;
     list.push(hook as ForwardPreHook);
     return { remove: () => removeFrom(list, hook as ForwardPreHook) };
   }
+  /** Registers a hook run after every `call`; see {@link ForwardHook}. */
   registerForwardHook(hook: ForwardHook<this>): RemovableHandle {
     const list = state(this).hooks;
     list.push(hook as ForwardHook);

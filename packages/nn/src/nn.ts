@@ -1,4 +1,8 @@
-/** The `nn` namespace: modules, layers, losses, `nn.functional`, `nn.init` and `nn.utils`. */
+/**
+ * The `nn` namespace: modules, layers, losses, `nn.functional`, `nn.init` and `nn.utils`.
+ *
+ * @module
+ */
 
 export * as functional from './functional/index.js';
 export * as init from './init.js';

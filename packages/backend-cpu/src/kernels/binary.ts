@@ -1,6 +1,6 @@
 import { type KernelArgs, registerKernel } from '@kindling/core';
 import type { CpuHandle } from '../backend.js';
-import { binaryLoop } from './elementwise.js';
+import { type BinaryRow, binaryKernel, binaryLoop, coalesce, walkRows } from './elementwise.js';
 
 type F2 = (a: number, b: number) => number;
 
@@ -82,11 +82,108 @@ export const INT_BINARY_OPS: Record<string, F2> = {
   pow: powInt,
 };
 
+// Row functions of the hot ops, written out so each loop inlines its arithmetic (see elementwise.ts).
+// They compute exactly what BINARY_OPS does.
+const addRow: BinaryRow = (o, oi, a, ai, sa, b, bi, sb, n) => {
+  if (sa === 1 && sb === 1) for (let i = 0; i < n; i++) o[oi + i] = a[ai + i] + b[bi + i];
+  else if (sa === 1 && sb === 0) {
+    const y = b[bi];
+    for (let i = 0; i < n; i++) o[oi + i] = a[ai + i] + y;
+  } else if (sa === 0 && sb === 1) {
+    const x = a[ai];
+    for (let i = 0; i < n; i++) o[oi + i] = x + b[bi + i];
+  } else for (let i = 0; i < n; i++, ai += sa, bi += sb) o[oi + i] = a[ai] + b[bi];
+};
+const subRow: BinaryRow = (o, oi, a, ai, sa, b, bi, sb, n) => {
+  if (sa === 1 && sb === 1) for (let i = 0; i < n; i++) o[oi + i] = a[ai + i] - b[bi + i];
+  else if (sa === 1 && sb === 0) {
+    const y = b[bi];
+    for (let i = 0; i < n; i++) o[oi + i] = a[ai + i] - y;
+  } else if (sa === 0 && sb === 1) {
+    const x = a[ai];
+    for (let i = 0; i < n; i++) o[oi + i] = x - b[bi + i];
+  } else for (let i = 0; i < n; i++, ai += sa, bi += sb) o[oi + i] = a[ai] - b[bi];
+};
+const mulRow: BinaryRow = (o, oi, a, ai, sa, b, bi, sb, n) => {
+  if (sa === 1 && sb === 1) for (let i = 0; i < n; i++) o[oi + i] = a[ai + i] * b[bi + i];
+  else if (sa === 1 && sb === 0) {
+    const y = b[bi];
+    for (let i = 0; i < n; i++) o[oi + i] = a[ai + i] * y;
+  } else if (sa === 0 && sb === 1) {
+    const x = a[ai];
+    for (let i = 0; i < n; i++) o[oi + i] = x * b[bi + i];
+  } else for (let i = 0; i < n; i++, ai += sa, bi += sb) o[oi + i] = a[ai] * b[bi];
+};
+const divRow: BinaryRow = (o, oi, a, ai, sa, b, bi, sb, n) => {
+  if (sa === 1 && sb === 1) for (let i = 0; i < n; i++) o[oi + i] = a[ai + i] / b[bi + i];
+  else if (sa === 1 && sb === 0) {
+    const y = b[bi];
+    for (let i = 0; i < n; i++) o[oi + i] = a[ai + i] / y;
+  } else if (sa === 0 && sb === 1) {
+    const x = a[ai];
+    for (let i = 0; i < n; i++) o[oi + i] = x / b[bi + i];
+  } else for (let i = 0; i < n; i++, ai += sa, bi += sb) o[oi + i] = a[ai] / b[bi];
+};
+const maximumRow: BinaryRow = (o, oi, a, ai, sa, b, bi, sb, n) => {
+  if (sa === 1 && sb === 1) for (let i = 0; i < n; i++) o[oi + i] = Math.max(a[ai + i], b[bi + i]);
+  else if (sa === 1 && sb === 0) {
+    const y = b[bi];
+    for (let i = 0; i < n; i++) o[oi + i] = Math.max(a[ai + i], y);
+  } else if (sa === 0 && sb === 1) {
+    const x = a[ai];
+    for (let i = 0; i < n; i++) o[oi + i] = Math.max(x, b[bi + i]);
+  } else for (let i = 0; i < n; i++, ai += sa, bi += sb) o[oi + i] = Math.max(a[ai], b[bi]);
+};
+const minimumRow: BinaryRow = (o, oi, a, ai, sa, b, bi, sb, n) => {
+  if (sa === 1 && sb === 1) for (let i = 0; i < n; i++) o[oi + i] = Math.min(a[ai + i], b[bi + i]);
+  else if (sa === 1 && sb === 0) {
+    const y = b[bi];
+    for (let i = 0; i < n; i++) o[oi + i] = Math.min(a[ai + i], y);
+  } else if (sa === 0 && sb === 1) {
+    const x = a[ai];
+    for (let i = 0; i < n; i++) o[oi + i] = Math.min(x, b[bi + i]);
+  } else for (let i = 0; i < n; i++, ai += sa, bi += sb) o[oi + i] = Math.min(a[ai], b[bi]);
+};
+
+/** Written-out rows, used for every dtype that has no INT_BINARY_OPS override. */
+export const BINARY_ROWS: Record<string, BinaryRow> = {
+  add: addRow,
+  sub: subRow,
+  mul: mulRow,
+  div: divRow,
+  maximum: maximumRow,
+  minimum: minimumRow,
+};
+
 for (const [name, f] of Object.entries(BINARY_OPS)) {
-  const floatK = binaryLoop(f);
+  const row = BINARY_ROWS[name];
+  const floatK = row ? binaryKernel(row) : binaryLoop(f);
   const intF = INT_BINARY_OPS[name];
   const intK = intF ? binaryLoop(intF) : floatK;
   registerKernel(name, 'cpu', (args: KernelArgs<CpuHandle>) =>
     (args.inputs[0].dtype === 'float32' || args.inputs[0].dtype === 'float64' ? floatK : intK)(args),
   );
 }
+
+/**
+ * 'add_' (optional in-place kernel): outputs[0] is inputs[0], an existing contiguous tensor, and
+ * becomes x + alpha·y. float32 rounds alpha and the product to float32 as the out-of-place
+ * `add(x, mul(y, alpha))` does, so the results are identical.
+ */
+function addInPlace({ inputs: [, y], outputs: [out], attrs }: KernelArgs<CpuHandle>): void {
+  const plan = coalesce(out.shape, [y]);
+  if (plan.numel === 0) return;
+  const o = out.data;
+  const b = y.data;
+  const f32 = out.dtype === 'float32';
+  const alpha = f32 ? Math.fround(attrs.alpha as number) : (attrs.alpha as number);
+  const row = (oi: number, bi: number, sb: number, n: number): void => {
+    if (f32) for (let i = 0; i < n; i++, bi += sb) o[oi + i] += Math.fround(alpha * b[bi]);
+    else for (let i = 0; i < n; i++, bi += sb) o[oi + i] += alpha * b[bi];
+  };
+  const nd = plan.shape.length;
+  const sb = nd === 0 ? 0 : plan.strides[0][nd - 1];
+  if (nd <= 1) row(out.offset, y.offset, sb, plan.numel);
+  else walkRows(plan, [y.offset], (offs, len, r) => row(out.offset + r * len, offs[0], sb, len));
+}
+registerKernel('add_', 'cpu', addInPlace);

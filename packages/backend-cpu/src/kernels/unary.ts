@@ -1,6 +1,6 @@
 import { type KernelArgs, type KernelAttrs, registerKernel } from '@kindling/core';
 import type { CpuHandle } from '../backend.js';
-import { unaryLoop } from './elementwise.js';
+import { type UnaryRow, unaryKernel, unaryLoop } from './elementwise.js';
 
 /**
  * Scalar math of the unary elementwise ops (the reference numerics). Inputs arrive in the output's
@@ -146,8 +146,93 @@ export const PARAM_UNARY_OPS: Record<string, (attrs: KernelAttrs) => (x: number)
   },
 };
 
+// Row functions of the hot ops, written out so each loop inlines its math (see elementwise.ts).
+// They compute exactly what UNARY_OPS does.
+const negRow: UnaryRow = (o, oi, a, ai, sa, n) => {
+  if (sa === 1) for (let i = 0; i < n; i++) o[oi + i] = -a[ai + i];
+  else for (let i = 0; i < n; i++, ai += sa) o[oi + i] = -a[ai];
+};
+const expRow: UnaryRow = (o, oi, a, ai, sa, n) => {
+  if (sa === 1) for (let i = 0; i < n; i++) o[oi + i] = Math.exp(a[ai + i]);
+  else for (let i = 0; i < n; i++, ai += sa) o[oi + i] = Math.exp(a[ai]);
+};
+const logRow: UnaryRow = (o, oi, a, ai, sa, n) => {
+  if (sa === 1) for (let i = 0; i < n; i++) o[oi + i] = Math.log(a[ai + i]);
+  else for (let i = 0; i < n; i++, ai += sa) o[oi + i] = Math.log(a[ai]);
+};
+const sqrtRow: UnaryRow = (o, oi, a, ai, sa, n) => {
+  if (sa === 1) for (let i = 0; i < n; i++) o[oi + i] = Math.sqrt(a[ai + i]);
+  else for (let i = 0; i < n; i++, ai += sa) o[oi + i] = Math.sqrt(a[ai]);
+};
+const absRow: UnaryRow = (o, oi, a, ai, sa, n) => {
+  if (sa === 1) for (let i = 0; i < n; i++) o[oi + i] = Math.abs(a[ai + i]);
+  else for (let i = 0; i < n; i++, ai += sa) o[oi + i] = Math.abs(a[ai]);
+};
+const squareRow: UnaryRow = (o, oi, a, ai, sa, n) => {
+  if (sa === 1)
+    for (let i = 0; i < n; i++) {
+      const x = a[ai + i];
+      o[oi + i] = x * x;
+    }
+  else
+    for (let i = 0; i < n; i++, ai += sa) {
+      const x = a[ai];
+      o[oi + i] = x * x;
+    }
+};
+const reciprocalRow: UnaryRow = (o, oi, a, ai, sa, n) => {
+  if (sa === 1) for (let i = 0; i < n; i++) o[oi + i] = 1 / a[ai + i];
+  else for (let i = 0; i < n; i++, ai += sa) o[oi + i] = 1 / a[ai];
+};
+const rsqrtRow: UnaryRow = (o, oi, a, ai, sa, n) => {
+  if (sa === 1) for (let i = 0; i < n; i++) o[oi + i] = 1 / Math.sqrt(a[ai + i]);
+  else for (let i = 0; i < n; i++, ai += sa) o[oi + i] = 1 / Math.sqrt(a[ai]);
+};
+const tanhRow: UnaryRow = (o, oi, a, ai, sa, n) => {
+  if (sa === 1) for (let i = 0; i < n; i++) o[oi + i] = Math.tanh(a[ai + i]);
+  else for (let i = 0; i < n; i++, ai += sa) o[oi + i] = Math.tanh(a[ai]);
+};
+const reluRow: UnaryRow = (o, oi, a, ai, sa, n) => {
+  if (sa === 1)
+    for (let i = 0; i < n; i++) {
+      const x = a[ai + i];
+      o[oi + i] = x > 0 || Number.isNaN(x) ? x : 0;
+    }
+  else
+    for (let i = 0; i < n; i++, ai += sa) {
+      const x = a[ai];
+      o[oi + i] = x > 0 || Number.isNaN(x) ? x : 0;
+    }
+};
+const sigmoidRow: UnaryRow = (o, oi, a, ai, sa, n) => {
+  for (let i = 0; i < n; i++, ai += sa) {
+    const x = a[ai];
+    if (x >= 0) o[oi + i] = 1 / (1 + Math.exp(-x));
+    else {
+      const e = Math.exp(x);
+      o[oi + i] = e / (1 + e);
+    }
+  }
+};
+
+/** Written-out rows, used for every dtype that has no INT_UNARY_OPS override. */
+export const UNARY_ROWS: Record<string, UnaryRow> = {
+  neg: negRow,
+  exp: expRow,
+  log: logRow,
+  sqrt: sqrtRow,
+  abs: absRow,
+  square: squareRow,
+  reciprocal: reciprocalRow,
+  rsqrt: rsqrtRow,
+  tanh: tanhRow,
+  relu: reluRow,
+  sigmoid: sigmoidRow,
+};
+
 for (const [name, f] of Object.entries(UNARY_OPS)) {
-  const floatK = unaryLoop(f);
+  const row = UNARY_ROWS[name];
+  const floatK = row ? unaryKernel(row) : unaryLoop(f);
   const intF = INT_UNARY_OPS[name];
   const intK = intF ? unaryLoop(intF) : floatK;
   registerKernel(name, 'cpu', (args: KernelArgs<CpuHandle>) =>

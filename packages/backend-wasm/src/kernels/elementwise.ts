@@ -4,9 +4,15 @@
  * attrs -> parameters rule. Every op runs through the same three strided walkers (unary, binary,
  * ternary) on any layout and broadcast, split across threads for large outputs.
  */
-import { type KernelArgs, type KernelAttrs, type KernelTensor, registerKernel } from '@kindling/core';
+import {
+  bytesPerElement,
+  type KernelArgs,
+  type KernelAttrs,
+  type KernelTensor,
+  registerKernel,
+} from '@kindling/core';
 import { DT, type WasmHandle, wasmBackend } from '../backend.js';
-import { numel, operand, walkDesc } from '../strided.js';
+import { contiguousStrides, numel, operand, walkDesc } from '../strided.js';
 
 type Args = KernelArgs<WasmHandle>;
 type Params = (attrs: KernelAttrs) => [number, number, number];
@@ -220,4 +226,36 @@ registerKernel('clamp', 'wasm', ({ inputs, outputs: [out], attrs }: Args) => {
   if (hasMin && hasMax)
     runTernary('T_CLAMP', inputs[0], inputs[1], inputs[2], out, DT[out.dtype], DT[out.dtype]);
   else runBinary(hasMin ? 'B_MAXIMUM' : 'B_MINIMUM', inputs[0], inputs[1], out);
+});
+
+/**
+ * 'add_' (core's optional in-place kernel): outputs[0] is inputs[0], an existing contiguous float
+ * tensor, and becomes x + alpha·y. Two walker passes through a scratch block (alpha·y, then the
+ * add) round exactly as the out-of-place add(x, mul(y, alpha)) does, without core's temporary and
+ * copy.
+ */
+registerKernel('add_', 'wasm', ({ inputs: [, y], outputs: [out], attrs }: Args) => {
+  const n = numel(out.shape);
+  if (n === 0) return;
+  const b = wasmBackend;
+  const bpe = bytesPerElement(out.dtype);
+  const alpha = b.scratchAlloc(8);
+  const tmp = b.scratchAlloc(n * bpe);
+  try {
+    if (out.dtype === 'float64') b.f64()[alpha >> 3] = attrs.alpha as number;
+    else b.f32()[alpha >> 2] = attrs.alpha as number;
+    const contiguous = (data: number): KernelTensor<WasmHandle> => ({
+      data,
+      dtype: out.dtype,
+      shape: out.shape,
+      strides: contiguousStrides(out.shape),
+      offset: 0,
+    });
+    const scalar: KernelTensor<WasmHandle> = { ...contiguous(alpha), strides: out.shape.map(() => 0) };
+    runBinary('B_MUL', y, scalar, contiguous(tmp));
+    runBinary('B_ADD', out, contiguous(tmp), out);
+  } finally {
+    b.release(tmp);
+    b.release(alpha);
+  }
 });

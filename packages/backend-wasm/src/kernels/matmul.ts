@@ -13,6 +13,7 @@ const GEMM_GRAIN = 1 << 20;
 
 let wsBytes = 0;
 
+/** One 2-d single-precision GEMM `C = A·B` over operands in linear memory (any element strides). */
 export interface Gemm2d {
   M: number;
   N: number;
@@ -91,6 +92,8 @@ export function sgemm(g: Gemm2d): void {
       be.gemmWorkspace(t, wsBytes),
     ],
     splitN ? 8 : 4,
+    // Each chunk packs the whole other operand again: fewer, larger chunks than elementwise ops.
+    2,
   );
 }
 

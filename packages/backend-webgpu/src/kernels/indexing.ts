@@ -5,6 +5,10 @@
  *   index into zeros): a deterministic per-output formulation instead of atomics. Each output element
  *   scans index's entries along `dim` at its own position in the other dims, in order, so the last
  *   write wins ('none') and sums accumulate in the cpu backend's order ('add', floats included).
+ *
+ * Indices are checked like the cpu backend's: anything outside [0, size) (core has already wrapped
+ * the negative indices that `x.index()` and `take()` accept) is counted in the backend's index
+ * status buffer, reads as 0 (gather) or is skipped (scatter), and the next read throws a RangeError.
  */
 import { type KernelArgs, registerKernel } from '@kindling/core';
 import type { WebGPUHandle } from '../backend.js';
@@ -27,23 +31,48 @@ interface DimAttrs {
 }
 type Args = KernelArgs<WebGPUHandle, DimAttrs>;
 
+/** The status operand (see WebGPUBackend.indexStatusBuffer), bound as `atomic<u32>` words. */
+function statusOperand(nd: number): MapOperand {
+  return {
+    buf: gpu().indexStatusBuffer(),
+    type: 'atomic<u32>',
+    strides: new Array<number>(nd).fill(0),
+    offset: 0,
+    write: true,
+  };
+}
+
+/** WGSL recording an out-of-range `iv` (dim `dim`, size `size`) in status binding `b${k}`. */
+function report(k: number, dim: string, size: string): string {
+  return `if (atomicAdd(&b${k}[0], 1u) == 0u) { atomicStore(&b${k}[1], bitcast<u32>(iv)); atomicStore(&b${k}[2], ${dim}); atomicStore(&b${k}[3], ${size}); }`;
+}
+
 function gather({ inputs: [x, index], outputs: [out], attrs }: Args): void {
   const be = gpu();
   const dim = attrs.dim;
   const xs = x.strides.slice();
   if (xs.length > 0) xs[dim] = 0;
   const xo = inOperand(be, x);
+  const st = storageType(x.dtype);
   runMap(be, {
-    key: `gather:${storageType(x.dtype)}`,
+    key: `gather:${st}`,
     shape: out.shape,
     operands: [
       { ...xo, strides: xs },
       inOperand(be, index),
       { ...outOperand(be, out), strides: contiguous(out.shape) },
+      statusOperand(out.shape.length),
     ],
-    // Negative indices wrap (core validates indices only on backends that read synchronously).
-    body: 'var iv = b1[o1];\n  if (iv < 0) { iv = iv + p(X1); }\n  b2[o2] = b0[o0 + iv * p(X0)];',
-    extra: [x.shape.length === 0 ? 0 : x.strides[dim], x.shape.length === 0 ? 1 : x.shape[dim]],
+    body: `let iv = b1[o1];
+  if (iv < 0 || iv >= p(X1)) {
+    ${report(3, 'pu(X2)', 'pu(X1)')}
+    b2[o2] = ${st}(0);
+  } else { b2[o2] = b0[o0 + iv * p(X0)]; }`,
+    extra: [
+      x.shape.length === 0 ? 0 : x.strides[dim],
+      x.shape.length === 0 ? 1 : x.shape[dim],
+      x.shape.length === 0 ? 0 : dim,
+    ],
   });
 }
 
@@ -90,11 +119,14 @@ function scatterLike(
   operands.push({ ...inOperand(be, src), strides: ss });
   const oK = operands.length;
   operands.push({ ...outOperand(be, out), strides: contiguous(out.shape) });
+  const stK = operands.length;
+  operands.push(statusOperand(nd));
   const extra: number[] = [
     nd === 0 ? 1 : index.shape[dim],
     indexDimStride,
     srcDimStride,
     nd === 0 ? 1 : out.shape[dim],
+    nd === 0 ? 0 : dim,
   ];
   const checks: string[] = [];
   for (let d = 0; d < nd; d++)
@@ -115,9 +147,9 @@ function scatterLike(
   if (${checks.length > 0 ? checks.join(' && ') : 'true'}) {
     let J = p(X0);
     for (var j: i32 = 0; j < J; j = j + 1) {
-      var iv = b${iK}[o${iK} + j * p(X1)];
-      if (iv < 0) { iv = iv + p(X3); }
+      let iv = b${iK}[o${iK} + j * p(X1)];
       if (iv == i32(${coord})) { v = ${update}; }
+      else if (iv < 0 || iv >= p(X3)) { ${report(stK, 'pu(X4)', 'pu(X3)')} }
     }
   }
   b${oK}[o${oK}] = ${conv('v', ct, os)};`,

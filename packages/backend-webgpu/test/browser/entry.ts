@@ -1,10 +1,13 @@
 /**
  * Page script of the browser test: trains a small MLP for a few steps on 'webgpu' (navigator.gpu of
- * headless Chromium) and on 'cpu' from the same initial weights, and reports both loss curves.
+ * headless Chromium) and on 'cpu' from the same initial weights, and reports both loss curves;
+ * likewise the seed DynamicRNN model (packed sequences) and the MNIST demo's MLP built with nn.
  */
 import '@kindling/backend-cpu';
 import { initWebGPU, webgpuBackend, webgpuStats } from '@kindling/backend-webgpu';
 import * as k from '@kindling/core';
+import { nn, optim } from '@kindling/nn';
+import { trainDynamicRNN } from '../dynamic-rnn.js';
 
 function model(device: string) {
   const g = new k.Generator(5);
@@ -48,9 +51,49 @@ async function train(device: string, steps: number): Promise<number[]> {
   return losses;
 }
 
+/** The MNIST demo's MLP (Flatten → Linear(784, 256) → ReLU → Linear(256, 10)), Adam, synthetic digits. */
+async function trainMlp(device: string, steps: number): Promise<number[]> {
+  k.manualSeed(0);
+  const model = new nn.Sequential(
+    new nn.Flatten(),
+    new nn.Linear(784, 256),
+    new nn.ReLU(),
+    new nn.Linear(256, 10),
+  );
+  if (device !== 'cpu') model.to(device);
+  const g = new k.Generator(1);
+  const images = k.tensor(
+    Array.from({ length: 32 * 784 }, () => g.random()),
+    { shape: [32, 1, 28, 28], device },
+  );
+  const labels = k.tensor(
+    Array.from({ length: 32 }, (_, i) => i % 10),
+    { dtype: 'int32', device },
+  );
+  const optimizer = new optim.Adam(model.parameters(), { lr: 0.003 });
+  const lossFn = new nn.CrossEntropyLoss();
+  const losses: number[] = [];
+  for (let s = 0; s < steps; s++) {
+    const loss = k.tidy(() => {
+      optimizer.zeroGrad();
+      const l = lossFn.call(model.call(images), labels);
+      l.backward();
+      optimizer.step();
+      return l.detach();
+    });
+    losses.push(await loss.itemAsync());
+    loss.dispose();
+  }
+  return losses;
+}
+
+type Curves = { gpu: number[]; cpu: number[] };
+
 declare global {
   interface Window {
     runTraining(): Promise<{ adapter: string; gpu: number[]; cpu: number[]; reads: number }>;
+    runDynamicRNN(): Promise<Curves>;
+    runMlp(): Promise<Curves>;
   }
 }
 
@@ -61,4 +104,14 @@ window.runTraining = async () => {
   const reads = webgpuStats().reads - r0;
   const cpu = await train('cpu', 8);
   return { adapter: webgpuBackend.adapter, gpu, cpu, reads };
+};
+
+window.runDynamicRNN = async () => {
+  await initWebGPU();
+  return { gpu: await trainDynamicRNN('webgpu', 5), cpu: await trainDynamicRNN('cpu', 5) };
+};
+
+window.runMlp = async () => {
+  await initWebGPU();
+  return { gpu: await trainMlp('webgpu', 4), cpu: await trainMlp('cpu', 4) };
 };

@@ -5,6 +5,7 @@
 import { type DType, isFloatingPoint } from '../dtype.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { traceCall, traceOn } from '../trace.js';
 import { where } from './compare.js';
 import { toDtype } from './copy.js';
 import { zeros } from './creation.js';
@@ -19,7 +20,7 @@ import {
   scalarTensor,
   type TensorLike,
 } from './dispatch.js';
-import { applyInPlace } from './inplace.js';
+import { applyInPlace, tryAddInPlace } from './inplace.js';
 
 export interface BinaryOperands {
   x: Tensor;
@@ -67,6 +68,7 @@ function scaled(b: TensorLike, alpha: number | undefined): TensorLike {
 
 /** Elementwise `a + alpha * b` with broadcasting and type promotion, like torch.add. */
 export function add(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
+  if (traceOn) return traceCall('add', add, [a, b, alpha]);
   b = scaled(b, alpha);
   const o = binaryOperands('add', a, b);
   // bool + bool is logical or in PyTorch; an 'add' kernel would store 2 in a bool tensor.
@@ -83,6 +85,7 @@ export function add(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
 
 /** Elementwise `a - alpha * b` with broadcasting and type promotion, like torch.sub. */
 export function sub(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
+  if (traceOn) return traceCall('sub', sub, [a, b, alpha]);
   b = scaled(b, alpha);
   const o = binaryOperands('sub', a, b);
   if (o.dtype === 'bool')
@@ -101,6 +104,7 @@ export function sub(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
 
 /** Elementwise `a * b` with broadcasting and type promotion, like torch.mul. */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
+  if (traceOn) return traceCall('mul', mul, [a, b]);
   const o = binaryOperands('mul', a, b);
   const out = binaryKernel('mul', o);
   recordGrad(
@@ -131,6 +135,7 @@ function rejectBool(op: string, o: BinaryOperands): void {
 
 /** Division, like torch.div: true division (integers divide as float32) unless a rounding mode is given. */
 export function div(a: TensorLike, b: TensorLike, opts: DivOptions = {}): Tensor {
+  if (traceOn) return traceCall('div', div, [a, b, opts]);
   const mode = opts.roundingMode ?? null;
   if (mode !== null) {
     if (mode !== 'trunc' && mode !== 'floor')
@@ -170,6 +175,7 @@ function roundedDiv(op: string, mode: RoundingMode, a: TensorLike, b: TensorLike
 
 /** `floor(a / b)`, like torch.floor_divide (integers stay integer). */
 export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
+  if (traceOn) return traceCall('floorDivide', floorDivide, [a, b]);
   return roundedDiv('floorDivide', 'floor', a, b);
 }
 
@@ -178,6 +184,7 @@ export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
  * wrap like int32; integer tensors to negative scalar powers are an error, like PyTorch.
  */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
+  if (traceOn) return traceCall('pow', pow, [a, b]);
   const o = binaryOperands('pow', a, b);
   rejectBool('pow', o);
   if (o.dtype === 'int32' && typeof b === 'number' && b < 0)
@@ -225,11 +232,13 @@ function powExponentGrad(g: Tensor, x: Tensor, y: Tensor, result: Tensor, scalar
 
 /** Elementwise maximum (NaN propagates); on ties each input gets half the gradient, like PyTorch. */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
+  if (traceOn) return traceCall('maximum', maximum, [a, b]);
   return minMax('maximum', 'MaximumBackward', a, b);
 }
 
 /** Elementwise minimum (NaN propagates); on ties each input gets half the gradient, like PyTorch. */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
+  if (traceOn) return traceCall('minimum', minimum, [a, b]);
   return minMax('minimum', 'MinimumBackward', a, b);
 }
 
@@ -257,11 +266,13 @@ function minMax(op: 'maximum' | 'minimum', backward: string, a: TensorLike, b: T
 
 /** Python-style modulus: the result has the sign of the divisor (torch.remainder). */
 export function remainder(a: TensorLike, b: TensorLike): Tensor {
+  if (traceOn) return traceCall('remainder', remainder, [a, b]);
   return modulus('remainder', 'RemainderBackward', 'floor', a, b);
 }
 
 /** C-style modulus: the result has the sign of the dividend (torch.fmod). */
 export function fmod(a: TensorLike, b: TensorLike): Tensor {
+  if (traceOn) return traceCall('fmod', fmod, [a, b]);
   return modulus('fmod', 'FmodBackward', 'trunc', a, b);
 }
 
@@ -288,6 +299,7 @@ function modulus(op: string, backward: string, mode: RoundingMode, a: TensorLike
 
 /** Elementwise atan2(a, b), the angle of the point (b, a); integers compute in float32. */
 export function atan2(a: TensorLike, b: TensorLike): Tensor {
+  if (traceOn) return traceCall('atan2', atan2, [a, b]);
   const o = binaryOperands('atan2', a, b, floatResult);
   const out = binaryKernel('atan2', o);
   recordGrad(
@@ -346,9 +358,12 @@ proto.div = function (o, opts) {
   return div(this, o, opts);
 };
 proto.add_ = function (o, alpha) {
+  if (tryAddInPlace(this, o, alpha ?? 1)) return this;
   return applyInPlace('add_', this, others(o), (s) => add(s, o, alpha));
 };
 proto.sub_ = function (o, alpha) {
+  // a - alpha·b is a + (-alpha)·b exactly in IEEE arithmetic.
+  if (tryAddInPlace(this, o, -(alpha ?? 1))) return this;
   return applyInPlace('sub_', this, others(o), (s) => sub(s, o, alpha));
 };
 proto.mul_ = function (o) {

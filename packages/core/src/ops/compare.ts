@@ -7,6 +7,7 @@ import { isGradEnabled, noGrad } from '../autograd/mode.js';
 import { isFloatingPoint } from '../dtype.js';
 import { broadcastShapesMany } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { traceCall, traceOn } from '../trace.js';
 import { binaryKernel, binaryOperands } from './binary.js';
 import { toDtype } from './copy.js';
 import {
@@ -24,6 +25,7 @@ import { applyInPlace } from './inplace.js';
 // ------------------------------------------------------------------ comparisons and logical ops
 
 function boolBinary(op: string, a: TensorLike, b: TensorLike): Tensor {
+  if (traceOn) return traceCall(op, (x: TensorLike, y: TensorLike) => boolBinary(op, x, y), [a, b]);
   return binaryKernel(op, binaryOperands(op, a, b), 'bool');
 }
 
@@ -47,6 +49,7 @@ export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => boolBinary('l
 export const logicalXor = (a: TensorLike, b: TensorLike): Tensor => boolBinary('logicalXor', a, b);
 
 function boolUnary(op: string, x: Tensor): Tensor {
+  if (traceOn) return traceCall(op, (t: Tensor) => boolUnary(op, t), [x]);
   assertTensor(op, x);
   return runKernel1(op, x.device, [kview(x)], x.shape, 'bool');
 }
@@ -73,6 +76,7 @@ export interface IscloseOptions {
 
 /** `|a - b| <= atol + rtol·|b|` elementwise (or equal, including infinities), like torch.isclose. */
 export function isclose(a: Tensor, b: TensorLike, opts: IscloseOptions = {}): Tensor {
+  if (traceOn) return traceCall('isclose', isclose, [a, b, opts]);
   const rtol = opts.rtol ?? 1e-5;
   const atol = opts.atol ?? 1e-8;
   if (rtol < 0) throw new Error(`isclose: rtol must be greater than or equal to zero, but got ${rtol}`);
@@ -99,6 +103,7 @@ export function isclose(a: Tensor, b: TensorLike, opts: IscloseOptions = {}): Te
  * scalars) are promoted to a common dtype. Gradients flow to `a` and `b` through the mask.
  */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  if (traceOn) return traceCall('where', where, [cond, a, b]);
   assertTensor('where', cond, 'condition');
   if (cond.dtype !== 'bool')
     throw new TypeError(
@@ -145,6 +150,7 @@ export type ClampBound = Tensor | number | null | undefined;
  * tensor bounds get the gradient where they were selected.
  */
 export function clamp(x: Tensor, min?: ClampBound, max?: ClampBound): Tensor {
+  if (traceOn) return traceCall('clamp', clamp, [x, min, max]);
   assertTensor('clamp', x);
   const hasMin = min !== null && min !== undefined;
   const hasMax = max !== null && max !== undefined;

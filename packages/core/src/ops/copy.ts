@@ -6,6 +6,7 @@ import { getBackend, getKernel, type KernelTensor } from '../backend.js';
 import { assertDType, type DType, isFloatingPoint } from '../dtype.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { traceCall, traceOn } from '../trace.js';
 import { allocTensor, kview, needsGrad, recordGrad, scalarTensor, type TensorLike } from './dispatch.js';
 import { applyInPlace } from './inplace.js';
 
@@ -23,6 +24,7 @@ export function contiguousCopy(t: Tensor, dtype: DType = t.dtype): Tensor {
 
 /** A copy with its own storage; gradient flows back unchanged (CloneBackward). */
 export function clone(x: Tensor): Tensor {
+  if (traceOn) return traceCall('clone', clone, [x]);
   const out = contiguousCopy(x);
   recordGrad('CloneBackward', [x], [out], ([g]) => [g]);
   return out;
@@ -30,6 +32,7 @@ export function clone(x: Tensor): Tensor {
 
 /** `x` itself when already contiguous, else a contiguous copy. */
 export function contiguous(x: Tensor): Tensor {
+  if (traceOn) return traceCall('contiguous', contiguous, [x]);
   return x.isContiguous() ? x : clone(x);
 }
 
@@ -72,6 +75,7 @@ export async function toDeviceAsync(x: Tensor, device: string): Promise<Tensor> 
 
 /** Copies `src` (broadcast to self's shape, any dtype) into self in place. */
 export function copy_(self: Tensor, src: TensorLike): Tensor {
+  if (traceOn) return traceCall('copy_', copy_, [self, src]);
   let s = src instanceof Tensor ? src : scalarTensor(src, self.dtype, self.device);
   if (s.device !== self.device) s = toDevice(s, self.device);
   // Gradient w.r.t. src flows through expand (which sums over broadcast dims); old self gets none.
@@ -82,6 +86,7 @@ export function copy_(self: Tensor, src: TensorLike): Tensor {
 
 /** Fills `self` with `value` in place, like torch.Tensor.fill_. */
 export function fill_(self: Tensor, value: TensorLike): Tensor {
+  if (traceOn) return traceCall('fill_', fill_, [self, value]);
   if (value instanceof Tensor && value.ndim !== 0)
     throw new Error(
       `fill_: only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions (shape ${formatShape(value.shape)})`,
@@ -91,6 +96,7 @@ export function fill_(self: Tensor, value: TensorLike): Tensor {
 
 /** Fills `self` with zeros in place, like torch.Tensor.zero_. */
 export function zero_(self: Tensor): Tensor {
+  if (traceOn) return traceCall('zero_', zero_, [self]);
   return copy_(self, 0);
 }
 

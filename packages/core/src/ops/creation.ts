@@ -11,6 +11,7 @@ import {
 import { defaultGenerator, type Generator } from '../random.js';
 import { assertValidShape, numelOf, parseShapeArgs } from '../shape.js';
 import type { NestedArray, Tensor, TensorOptions } from '../tensor.js';
+import { traceCall, traceOn } from '../trace.js';
 import { allocTensor } from './dispatch.js';
 
 /** Options of random creation ops: those of tensor creation plus an explicit `Generator`. */
@@ -75,6 +76,7 @@ export function tensor(
   data: NestedArray<number | boolean> | TypedArray,
   opts: TensorOptions & { shape?: readonly number[] } = {},
 ): Tensor {
+  if (traceOn) return traceCall('tensor', tensor, [data, opts]);
   if (opts.dtype !== undefined) assertDType('tensor', opts.dtype);
   if (ArrayBuffer.isView(data)) {
     const src = data as TypedArray;
@@ -130,21 +132,25 @@ function filled(
 
 /** A tensor filled with 0, like torch.zeros: `k.zeros([2, 3])` or `k.zeros(2, 3)`. */
 export function zeros(...args: ShapeArgs<TensorOptions>): Tensor {
+  if (traceOn) return traceCall('zeros', zeros, args);
   const { shape, opts } = shapeAndOpts<TensorOptions>('zeros', args);
   return filled(shape, 0, opts, opts?.dtype ?? 'float32');
 }
 /** A tensor filled with 1, like torch.ones: `k.ones([2, 3])` or `k.ones(2, 3)`. */
 export function ones(...args: ShapeArgs<TensorOptions>): Tensor {
+  if (traceOn) return traceCall('ones', ones, args);
   const { shape, opts } = shapeAndOpts<TensorOptions>('ones', args);
   return filled(shape, 1, opts, opts?.dtype ?? 'float32');
 }
 /** Uninitialised in PyTorch; zero-filled here (backends always zero new storage). */
 export function empty(...args: ShapeArgs<TensorOptions>): Tensor {
+  if (traceOn) return traceCall('empty', empty, args);
   const { shape, opts } = shapeAndOpts<TensorOptions>('empty', args);
   return filled(shape, 0, opts, opts?.dtype ?? 'float32');
 }
 /** dtype follows the value like PyTorch: bool, int32 for integers, else float32. */
 export function full(shape: readonly number[], value: number | boolean, opts?: TensorOptions): Tensor {
+  if (traceOn) return traceCall('full', full, [shape, value, opts]);
   assertValidShape('full', shape);
   const dtype =
     opts?.dtype ?? (typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int32' : 'float32');
@@ -160,18 +166,22 @@ function likeOpts(t: Tensor, opts?: TensorOptions): TensorOptions {
 }
 /** Zeros with `t`'s shape (and its dtype/device unless overridden), like torch.zeros_like. */
 export function zerosLike(t: Tensor, opts?: TensorOptions): Tensor {
+  if (traceOn) return traceCall('zerosLike', zerosLike, [t, opts]);
   return zeros(t.shape, likeOpts(t, opts));
 }
 /** Ones with `t`'s shape (and its dtype/device unless overridden), like torch.ones_like. */
 export function onesLike(t: Tensor, opts?: TensorOptions): Tensor {
+  if (traceOn) return traceCall('onesLike', onesLike, [t, opts]);
   return ones(t.shape, likeOpts(t, opts));
 }
 /** An uninitialized (in Kindling: zero-filled) tensor with `t`'s shape, like torch.empty_like. */
 export function emptyLike(t: Tensor, opts?: TensorOptions): Tensor {
+  if (traceOn) return traceCall('emptyLike', emptyLike, [t, opts]);
   return empty(t.shape, likeOpts(t, opts));
 }
 /** A tensor with `t`'s shape filled with `value`, like torch.full_like. */
 export function fullLike(t: Tensor, value: number | boolean, opts?: TensorOptions): Tensor {
+  if (traceOn) return traceCall('fullLike', fullLike, [t, value, opts]);
   return full(t.shape, value, likeOpts(t, opts));
 }
 
@@ -180,6 +190,7 @@ export function arange(end: number, opts?: TensorOptions): Tensor;
 export function arange(start: number, end: number, opts?: TensorOptions): Tensor;
 export function arange(start: number, end: number, step: number, opts?: TensorOptions): Tensor;
 export function arange(...args: (number | TensorOptions | undefined)[]): Tensor {
+  if (traceOn) return traceCall('arange', arange, args);
   const nums = args.filter((a): a is number => typeof a === 'number');
   const opts = args.find((a): a is TensorOptions => typeof a === 'object' && a !== null);
   const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
@@ -197,6 +208,7 @@ export function arange(...args: (number | TensorOptions | undefined)[]): Tensor 
 
 /** `steps` evenly spaced values from `start` to `end` inclusive, like torch.linspace. */
 export function linspace(start: number, end: number, steps: number, opts?: TensorOptions): Tensor {
+  if (traceOn) return traceCall('linspace', linspace, [start, end, steps, opts]);
   if (!Number.isInteger(steps) || steps < 0)
     throw new Error(`linspace: number of steps must be non-negative (got ${steps})`);
   const dtype = opts?.dtype ?? 'float32';
@@ -210,6 +222,7 @@ export function linspace(start: number, end: number, steps: number, opts?: Tenso
 
 /** The n x m identity matrix (m defaults to n), like torch.eye. */
 export function eye(n: number, m?: number | TensorOptions, opts?: TensorOptions): Tensor {
+  if (traceOn) return traceCall('eye', eye, [n, m, opts]);
   const cols = typeof m === 'number' ? m : n;
   const o = typeof m === 'object' ? m : opts;
   assertValidShape('eye', [n, cols]);
@@ -232,18 +245,22 @@ function randomFill(op: string, args: readonly unknown[], draw: (g: Generator) =
 
 /** Uniform on [0, 1). */
 export function rand(...args: ShapeArgs<RandomOptions>): Tensor {
+  if (traceOn) return traceCall('rand', rand, args);
   return randomFill('rand', args, (g) => g.random());
 }
 /** Standard normal. */
 export function randn(...args: ShapeArgs<RandomOptions>): Tensor {
+  if (traceOn) return traceCall('randn', randn, args);
   return randomFill('randn', args, (g) => g.normal());
 }
 /** Uniform [0, 1) random values with `t`'s shape, like torch.rand_like. */
 export function randLike(t: Tensor, opts?: RandomOptions): Tensor {
+  if (traceOn) return traceCall('randLike', randLike, [t, opts]);
   return rand(t.shape, { ...likeOpts(t, opts), generator: opts?.generator });
 }
 /** Standard normal random values with `t`'s shape, like torch.randn_like. */
 export function randnLike(t: Tensor, opts?: RandomOptions): Tensor {
+  if (traceOn) return traceCall('randnLike', randnLike, [t, opts]);
   return randn(t.shape, { ...likeOpts(t, opts), generator: opts?.generator });
 }
 
@@ -256,6 +273,7 @@ export function randint(
   c?: readonly number[] | RandomOptions,
   d?: RandomOptions,
 ): Tensor {
+  if (traceOn) return traceCall('randint', randint, [a, b, c, d]);
   const [low, high, shape, opts] =
     typeof b === 'number' ? [a, b, c as readonly number[], d] : [0, a, b, c as RandomOptions | undefined];
   assertValidShape('randint', shape);
@@ -272,6 +290,7 @@ export function randint(
 
 /** Uniform integers in [0, n) with each value once (a random permutation). */
 export function randperm(n: number, opts?: RandomOptions): Tensor {
+  if (traceOn) return traceCall('randperm', randperm, [n, opts]);
   const g = opts?.generator ?? defaultGenerator;
   const arr = new Int32Array(n);
   for (let i = 0; i < n; i++) arr[i] = i;

@@ -6,16 +6,20 @@
  * their contracts) plus the compare family's 'where' (maskedFill); everything else is a
  * composition. Index tensors are
  * int32. On backends that read synchronously (cpu, wasm) indices are validated on the host and
- * out-of-range values raise PyTorch's IndexError wording; on other backends (webgpu) indices are
- * not validated (out-of-range indices give unspecified values, and negative indices, which
- * `x.index()` and `take()` wrap on the host, are not supported there). Ops whose output shape depends
- * on values (nonzero, maskedSelect, indexing with a bool mask, oneHot without numClasses) need a
- * synchronous read; `nonzeroAsync` and `maskedSelectAsync` work everywhere.
+ * out-of-range values raise PyTorch's IndexError wording. On other backends (webgpu) the negative
+ * indices that `x.index()` and `take()` accept are wrapped on the device, and the kernels check the
+ * range themselves (webgpu reports an out-of-range index at the next asynchronous read). Like
+ * PyTorch with CUDA tensors, `x.index()` also accepts cpu index tensors for a tensor on another
+ * device: they are validated on the host and then moved. Ops whose output shape depends on values
+ * (nonzero, maskedSelect, indexing with a bool mask, oneHot without numClasses) need a synchronous
+ * read; `nonzeroAsync` and `maskedSelectAsync` work everywhere.
  */
 import type { KernelTensor } from '../backend.js';
 import { formatShape, normalizeDim, numelOf, type Shape, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { traceCall, traceOn } from '../trace.js';
 import { add, mul } from './binary.js';
+import { lt, where } from './compare.js';
 import { toDtype } from './copy.js';
 import { arange, tensor, zeros } from './creation.js';
 import { assertTensor, commonDevice, kview, recordGrad, runKernel1, scalarTensor } from './dispatch.js';
@@ -39,7 +43,9 @@ function outOfBounds(op: string, v: number, dim: number, size: number): RangeErr
  * values in [-size, 0) are accepted and the returned tensor has them wrapped (else `index` itself).
  */
 function checkBounds(op: string, index: Tensor, size: number, dim: number, allowNegative = false): Tensor {
-  if (index.numel() === 0 || !index.canReadSync()) return index;
+  if (index.numel() === 0) return index;
+  // Asynchronous devices: wrap negatives on the device; the kernels check the range.
+  if (!index.canReadSync()) return allowNegative ? where(lt(index, 0), add(index, size), index) : index;
   const d = index.dataSync();
   const lo = allowNegative ? -size : 0;
   let negative = false;
@@ -162,6 +168,7 @@ function indexAddCore(self: Tensor, d: number, index: Tensor, src: Tensor): Tens
 
 /** Entries of `x` along `dim` at the positions in the 1-d int32 `index` (PyTorch's index_select). */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  if (traceOn) return traceCall('indexSelect', indexSelect, [x, dim, index]);
   const op = 'indexSelect()';
   assertTensor(op, x);
   checkIndexDtype(op, index);
@@ -180,6 +187,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 
 /** `out[i][j] = x[index[i][j]][j]` for dim 0 (PyTorch's gather); the output has index's shape. */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  if (traceOn) return traceCall('gather', gather, [x, dim, index]);
   const op = 'gather()';
   assertTensor(op, x);
   checkIndexDtype(op, index);
@@ -255,17 +263,20 @@ function scatterOp(
  * write wins on cpu (unspecified in PyTorch).
  */
 export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number | boolean): Tensor {
+  if (traceOn) return traceCall('scatter', scatter, [x, dim, index, src]);
   return scatterOp('scatter()', x, dim, index, src, 'none');
 }
 
 /** Out-of-place scatter_add: a copy of `x` with `out[index[i][j]][j] += src[i][j]` for dim 0. */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  if (traceOn) return traceCall('scatterAdd', scatterAdd, [x, dim, index, src]);
   assertTensor('scatterAdd()', src, 'src');
   return scatterOp('scatterAdd()', x, dim, index, src, 'add');
 }
 
 /** A copy of `x` with `alpha * src` added at the rows `index` (1-d int32) of `dim` (index_add). */
 export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor, alpha = 1): Tensor {
+  if (traceOn) return traceCall('indexAdd', indexAdd, [x, dim, index, src, alpha]);
   const op = 'indexAdd()';
   assertTensor(op, x);
   checkIndexDtype(op, index);
@@ -296,6 +307,7 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor, alp
 
 /** Elements of the flattened `x` at `index` (any shape, negative values count from the end). */
 export function take(x: Tensor, index: Tensor): Tensor {
+  if (traceOn) return traceCall('take', take, [x, index]);
   const op = 'take()';
   assertTensor(op, x);
   checkIndexDtype(op, index);
@@ -352,6 +364,7 @@ function maskedFillCore(x: Tensor, mask: Tensor, v: Tensor, shape: Shape): Tenso
  * number or a 0-d tensor (differentiable).
  */
 export function maskedFill(x: Tensor, mask: Tensor, value: Tensor | number | boolean): Tensor {
+  if (traceOn) return traceCall('maskedFill', maskedFill, [x, mask, value]);
   const op = 'maskedFill';
   assertTensor(op, x);
   const m = checkMask(op, mask);
@@ -407,6 +420,7 @@ function maskedSelectPrep(x: Tensor, mask: Tensor): { m: Tensor; shape: number[]
 
 /** The 1-d tensor of x's elements where the bool `mask` is true (broadcast together). Needs a sync read. */
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
+  if (traceOn) return traceCall('maskedSelect', maskedSelect, [x, mask]);
   const { m, shape } = maskedSelectPrep(x, mask);
   return maskedSelectFrom(x, shape, m.dataSync());
 }
@@ -433,6 +447,7 @@ function nonzeroFrom(shape: Shape, data: ArrayLike<number>, device: string): Ten
 
 /** Int32 coordinates `[n, ndim]` of the non-zero (true) elements, in row-major order. Needs a sync read. */
 export function nonzero(x: Tensor): Tensor {
+  if (traceOn) return traceCall('nonzero', nonzero, [x]);
   assertTensor('nonzero', x);
   return nonzeroFrom(x.shape, x.dataSync(), x.device);
 }
@@ -448,6 +463,7 @@ export async function nonzeroAsync(x: Tensor): Promise<Tensor> {
  * `numClasses = -1` the count is max(indices) + 1 (needs a sync read).
  */
 export function oneHot(indices: Tensor, numClasses = -1): Tensor {
+  if (traceOn) return traceCall('oneHot', oneHot, [indices, numClasses]);
   const op = 'oneHot';
   assertTensor(op, indices, 'indices');
   if (indices.dtype !== 'int32')
@@ -511,6 +527,8 @@ export type IndexSpec = number | SliceSpec | null | '...' | Tensor | readonly nu
 interface AdvIndex {
   dim: number;
   index: Tensor;
+  /** For an int32 index the host could not validate: its dim in x (for the device-side check). */
+  srcDim?: number;
 }
 
 interface Sliced {
@@ -550,7 +568,8 @@ function applySpecs(x: Tensor, specs: readonly IndexSpec[]): Sliced {
         throw new TypeError(
           `${OP}: tensors used as indices must be int32 or bool tensors (got ${s.dtype}); convert with .int()`,
         );
-      commonDevice(OP, [x, s]);
+      // A cpu index may index a tensor on any device (validated on the host, then moved).
+      if (s.device !== 'cpu') commonDevice(OP, [x, s]);
     } else if (typeof s === 'number' || s instanceof SliceSpec) consumed++;
     else
       throw new TypeError(
@@ -580,7 +599,10 @@ function applySpecs(x: Tensor, specs: readonly IndexSpec[]): Sliced {
       y = sliceDim(y, dim++, s.start, s.end, s.step);
       src++;
     } else if (s.dtype === 'int32') {
-      adv.push({ dim, index: checkBounds(OP, s, y.shape[dim], src++, true) });
+      const idx = checkBounds(OP, s, y.shape[dim], src, true);
+      const srcDim = s.canReadSync() ? undefined : src;
+      src++;
+      adv.push({ dim, index: idx.device === x.device ? idx : idx.to(x.device), srcDim });
       dim++;
     } else if (s.ndim === 0) {
       // x[True] adds a size-1 dim, x[False] a size-0 one.
@@ -594,7 +616,8 @@ function applySpecs(x: Tensor, specs: readonly IndexSpec[]): Sliced {
           throw new RangeError(
             `${OP}: The shape of the mask ${formatShape(s.shape)} at index ${j} does not match the shape of the indexed tensor ${formatShape(x.shape)} at index ${src + j}`,
           );
-      const coords = nonzero(s);
+      const found = nonzero(s);
+      const coords = found.device === x.device ? found : found.to(x.device);
       for (let j = 0; j < s.ndim; j++) adv.push({ dim: dim + j, index: select(coords, 1, j) });
       dim += s.ndim;
       src += s.ndim;
@@ -631,6 +654,16 @@ function advancedGather(y: Tensor, adv: readonly AdvIndex[]): Tensor {
     return reshape(out, [...y.shape.slice(0, dim), ...index.shape, ...y.shape.slice(dim + 1)]);
   }
   const b = broadcastIndexShapes(adv);
+  // Indices the host could not validate: the linear index below could hide one out of range, so
+  // each is gathered from a (lazily zero) dummy dim of its size, whose kernel checks the range.
+  for (const a of adv)
+    if (a.srcDim !== undefined) {
+      const probe = zeros([...new Array<number>(a.srcDim).fill(1), y.shape[a.dim]], {
+        dtype: 'int32',
+        device: y.device,
+      });
+      indexSelectCore(probe, a.srcDim, a.index).dispose();
+    }
   const dims = adv.map((a) => a.dim);
   const adjacent = dims.every((d, i) => i === 0 || d === dims[i - 1] + 1);
   const rest = y.shape.map((_, i) => i).filter((i) => !dims.includes(i));
@@ -670,6 +703,7 @@ function advancedGather(y: Tensor, adv: readonly AdvIndex[]): Tensor {
  * indexing returns a copy.
  */
 export function index(x: Tensor, ...specs: IndexSpec[]): Tensor {
+  if (traceOn) return traceCall('index', index, [x, ...specs]);
   assertTensor(OP, x);
   const { view: y, adv } = applySpecs(x, specs);
   if (adv.length === 0) return y === x ? reshape(x, x.shape.slice()) : y;
@@ -694,6 +728,7 @@ export function indexPut(
   values: Tensor | number | boolean,
   accumulate = false,
 ): Tensor {
+  if (traceOn) return traceCall('indexPut', indexPut, [x, specs, values, accumulate]);
   const op = 'indexPut';
   assertTensor(op, x);
   if (!Array.isArray(specs)) throw new TypeError(`${op}: indices must be an array of index specs`);

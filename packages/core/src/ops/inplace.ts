@@ -4,11 +4,12 @@
  * onto the op's backward node, as PyTorch does.
  */
 import { isGradEnabled } from '../autograd/mode.js';
+import { getBackend, getKernel, hasKernel } from '../backend.js';
 import type { DType } from '../dtype.js';
 import { broadcastShapes, formatShape, shapesEqual } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { runCopyKernel } from './copy.js';
-import { kview } from './dispatch.js';
+import { kview, needsGrad, type TensorLike } from './dispatch.js';
 
 const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 2 };
 
@@ -79,4 +80,36 @@ export function applyInPlace(
   if (result !== self && result !== src && !others.includes(result)) result.dispose();
   if (src !== self) src.dispose();
   return self;
+}
+
+/**
+ * `self += alpha * other` through the device's optional in-place kernel 'add_' (see the kernel
+ * contract in docs/architecture.md): one pass, no temporary, no copy, which is what an optimizer's
+ * update needs. It applies only where the result is exactly that of the general path: both float
+ * tensors of one dtype and shape on one device, `self` contiguous, `other` not partially overlapping
+ * it, and autograd recording nothing. Returns false when the general path must run instead.
+ */
+export function tryAddInPlace(self: Tensor, other: TensorLike, alpha: number): boolean {
+  if (!(other instanceof Tensor)) return false;
+  const dtype = self.dtype;
+  if ((dtype !== 'float32' && dtype !== 'float64') || other.dtype !== dtype) return false;
+  if (other.device !== self.device || !shapesEqual(other.shape, self.shape) || !self.isContiguous())
+    return false;
+  // needsGrad also runs the stale-view checks the general path would.
+  if (isGradEnabled() && needsGrad(self, other)) return false;
+  if (other.storage === self.storage && (other._offset !== self._offset || !other.isContiguous()))
+    return false;
+  if (!hasKernel('add_', self.device)) return false;
+  if (self.numel() > 0) {
+    const out = kview(self);
+    const kernel = getKernel('add_', self.device);
+    kernel({
+      inputs: [out, kview(other)],
+      outputs: [out],
+      attrs: { alpha },
+      backend: getBackend(self.device),
+    });
+  }
+  self.storage.version++;
+  return true;
 }

@@ -8,6 +8,7 @@
 import type { DType } from '../dtype.js';
 import { broadcastShapes, formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { traceCall, traceOn } from '../trace.js';
 import { add, mul } from './binary.js';
 import { assertTensor, commonDevice, kview, recordGrad, runKernel1 } from './dispatch.js';
 import { reshape, squeeze, sumToSize, transpose, unsqueeze } from './view.js';
@@ -67,6 +68,11 @@ function batchedMatmul(op: string, a: Tensor, b: Tensor, name: string): Tensor {
   const bNeeds = b.requiresGrad;
   const aShape = a.shape;
   const bShape = b.shape;
+  // A 2-d operand stored transposed (x @ W.t() in linear) gets its gradient in the same layout, as
+  // PyTorch's mm backward does: (gᵀ a)ᵀ instead of aᵀ g. Transposed back (W.t()'s backward), it is
+  // contiguous again, so the leaf's .grad is a plain copy instead of a transposing one.
+  const aColMajor = plain && isColMajor(a);
+  const bColMajor = plain && isColMajor(b);
   // Save only what backward reads: b for a's gradient, a for b's.
   const save: Tensor[] = [];
   if (aNeeds) save.push(b);
@@ -79,13 +85,27 @@ function batchedMatmul(op: string, a: Tensor, b: Tensor, name: string): Tensor {
       const sb = aNeeds ? saved[0] : null;
       const sa = bNeeds ? saved[aNeeds ? 1 : 0] : null;
       return [
-        needs[0] && sb ? sumToSize(matmulNd(g, mT(sb)), aShape) : null,
-        needs[1] && sa ? sumToSize(matmulNd(mT(sa), g), bShape) : null,
+        needs[0] && sb
+          ? aColMajor
+            ? mT(matmulNd(sb, mT(g)))
+            : sumToSize(matmulNd(g, mT(sb)), aShape)
+          : null,
+        needs[1] && sa
+          ? bColMajor
+            ? mT(matmulNd(mT(g), sa))
+            : sumToSize(matmulNd(mT(sa), g), bShape)
+          : null,
       ];
     },
     save,
   );
   return out;
+}
+
+/** Whether a matrix is stored column by column (the transpose of a contiguous matrix). */
+function isColMajor(t: Tensor): boolean {
+  const [r, c] = t.shape;
+  return r > 1 && c > 1 && t._strides[0] === 1 && t._strides[1] === r;
 }
 
 /** ≥2-d product used by gradients (operands are known to be compatible). */
@@ -113,6 +133,7 @@ function foldedMatmul(op: string, a: Tensor, b: Tensor): Tensor {
  * and the added dim removed, and ≥3-d operands are batches of matrices whose batch dims broadcast.
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (traceOn) return traceCall('matmul', matmul, [a, b]);
   return matmulImpl('matmul', a, b);
 }
 
@@ -140,6 +161,7 @@ function matmulImpl(op: string, a: Tensor, b: Tensor): Tensor {
 
 /** Product of two matrices: [n, m] @ [m, p] -> [n, p]. */
 export function mm(a: Tensor, b: Tensor): Tensor {
+  if (traceOn) return traceCall('mm', mm, [a, b]);
   checkPair('mm', a, b);
   if (a.ndim !== 2)
     throw new Error(`mm: self must be a matrix (got a ${a.ndim}-D tensor of shape ${formatShape(a.shape)})`);
@@ -151,6 +173,7 @@ export function mm(a: Tensor, b: Tensor): Tensor {
 
 /** Batched product of 3-d tensors with equal batch sizes (no broadcasting): [b, n, m] @ [b, m, p]. */
 export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (traceOn) return traceCall('bmm', bmm, [a, b]);
   checkPair('bmm', a, b);
   if (a.ndim !== 3)
     throw new Error(
@@ -170,6 +193,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
 
 /** Matrix-vector product: [n, m] @ [m] -> [n]. */
 export function mv(a: Tensor, v: Tensor): Tensor {
+  if (traceOn) return traceCall('mv', mv, [a, v]);
   checkPair('mv', a, v);
   if (a.ndim !== 2 || v.ndim !== 1)
     throw new Error(
@@ -181,6 +205,7 @@ export function mv(a: Tensor, v: Tensor): Tensor {
 
 /** Dot product of two 1-d tensors of equal length (a 0-d result). */
 export function dot(a: Tensor, b: Tensor): Tensor {
+  if (traceOn) return traceCall('dot', dot, [a, b]);
   checkPair('dot', a, b);
   if (a.ndim !== 1 || b.ndim !== 1)
     throw new Error(`dot: 1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
@@ -190,6 +215,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 
 /** Outer product of two 1-d tensors: [n] x [m] -> [n, m] (dtypes promote, as in PyTorch). */
 export function outer(a: Tensor, b: Tensor): Tensor {
+  if (traceOn) return traceCall('outer', outer, [a, b]);
   assertTensor('outer', a, 'input');
   assertTensor('outer', b, 'vec2');
   if (a.ndim !== 1 || b.ndim !== 1)
@@ -207,6 +233,7 @@ export interface AddmmOptions {
 
 /** beta * input + alpha * (mat1 @ mat2), with `input` broadcastable to the product's shape. */
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, opts: AddmmOptions = {}): Tensor {
+  if (traceOn) return traceCall('addmm', addmm, [input, mat1, mat2, opts]);
   assertTensor('addmm', input, 'input');
   checkPair('addmm', mat1, mat2);
   commonDevice('addmm', [input, mat1]);
@@ -237,6 +264,7 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, opts: AddmmOpti
  * bias [out]. ≥3-d inputs run as one 2-d product.
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (traceOn) return traceCall('linear', linear, [x, weight, bias]);
   assertTensor('linear', x, 'input');
   assertTensor('linear', weight, 'weight');
   if (weight.ndim !== 1 && weight.ndim !== 2)

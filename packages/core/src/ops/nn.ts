@@ -7,6 +7,7 @@
 import { type DType, isFloatingPoint } from '../dtype.js';
 import { formatShape, normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { traceCall, traceOn } from '../trace.js';
 import { tensor } from './creation.js';
 import { assertTensor, commonDevice, kview, recordGrad, runKernel, runKernel1 } from './dispatch.js';
 import { indexSelect } from './indexing.js';
@@ -62,6 +63,7 @@ function pairStr(a: readonly number[]): string {
  * O(T) in backward, not the O(T²) of T separate `select`s. Recurrent layers rely on this.
  */
 export function unbind(x: Tensor, dim = 0): Tensor[] {
+  if (traceOn) return traceCall('unbind', unbind, [x, dim]);
   const op = 'unbind';
   assertTensor(op, x);
   if (x.ndim === 0) throw new Error(`${op}: Dimension specified as ${dim} but tensor has no dimensions`);
@@ -115,6 +117,7 @@ function convOut(size: number, k: number, s: number, p: number, d: number): numb
  * [N, C*kh*kw, L] with L the number of block positions.
  */
 export function im2col(input: Tensor, kernelSize: IntOrPair, opts: Im2ColOptions = {}): Tensor {
+  if (traceOn) return traceCall('im2col', im2col, [input, kernelSize, opts]);
   const op = 'unfold';
   assertTensor(op, input);
   if (input.ndim !== 3 && input.ndim !== 4)
@@ -143,6 +146,7 @@ export function col2im(
   kernelSize: IntOrPair,
   opts: Im2ColOptions = {},
 ): Tensor {
+  if (traceOn) return traceCall('col2im', col2im, [input, outputSize, kernelSize, opts]);
   const op = 'fold';
   assertTensor(op, input);
   if (input.ndim !== 2 && input.ndim !== 3)
@@ -222,6 +226,7 @@ export function conv2d(
   bias?: Tensor | null,
   opts: Conv2dOptions = {},
 ): Tensor {
+  if (traceOn) return traceCall('conv2d', conv2d, [input, weight, bias, opts]);
   const op = 'conv2d';
   const groups = opts.groups ?? 1;
   checkConvOperands(op, input, weight, bias, 2, groups);
@@ -295,6 +300,7 @@ export function conv1d(
   bias?: Tensor | null,
   opts: Conv1dOptions = {},
 ): Tensor {
+  if (traceOn) return traceCall('conv1d', conv1d, [input, weight, bias, opts]);
   const op = 'conv1d';
   checkConvOperands(op, input, weight, bias, 1, opts.groups ?? 1);
   const p = opts.padding ?? 0;
@@ -326,6 +332,7 @@ export function convTranspose2d(
   bias?: Tensor | null,
   opts: ConvTranspose2dOptions = {},
 ): Tensor {
+  if (traceOn) return traceCall('convTranspose2d', convTranspose2d, [input, weight, bias, opts]);
   const op = 'conv_transpose2d';
   const groups = opts.groups ?? 1;
   checkConvOperands(op, input, weight, bias, 2, groups);
@@ -468,6 +475,7 @@ export function maxPool2dWithIndices(
   kernelSize: IntOrPair,
   opts: MaxPool2dOptions = {},
 ): [Tensor, Tensor] {
+  if (traceOn) return traceCall('maxPool2dWithIndices', maxPool2dWithIndices, [input, kernelSize, opts]);
   const op = 'max_pool2d';
   const { x, unbatched, g } = poolSetup(
     op,
@@ -503,6 +511,7 @@ export function maxPool2dWithIndices(
 
 /** Max pooling over kh×kw windows of [N, C, H, W] (or [C, H, W]). */
 export function maxPool2d(input: Tensor, kernelSize: IntOrPair, opts: MaxPool2dOptions = {}): Tensor {
+  if (traceOn) return traceCall('maxPool2d', maxPool2d, [input, kernelSize, opts]);
   return maxPool2dWithIndices(input, kernelSize, opts)[0];
 }
 
@@ -518,6 +527,7 @@ export interface AvgPool2dOptions {
 
 /** Average pooling over kh×kw windows, with PyTorch's divisor rules. */
 export function avgPool2d(input: Tensor, kernelSize: IntOrPair, opts: AvgPool2dOptions = {}): Tensor {
+  if (traceOn) return traceCall('avgPool2d', avgPool2d, [input, kernelSize, opts]);
   const op = 'avg_pool2d';
   const { x, unbatched, g } = poolSetup(
     op,
@@ -574,6 +584,7 @@ export function adaptiveAvgPool2d(
   input: Tensor,
   outputSize: number | null | readonly [number | null, number | null],
 ): Tensor {
+  if (traceOn) return traceCall('adaptiveAvgPool2d', adaptiveAvgPool2d, [input, outputSize]);
   const op = 'adaptive_avg_pool2d';
   assertTensor(op, input);
   if (input.ndim !== 3 && input.ndim !== 4)
@@ -644,6 +655,7 @@ function nearestIndex(inSize: number, outSize: number, scale: number | null, dev
 
 /** Resizes the spatial dims of [N, C, W] or [N, C, H, W] input (PyTorch's F.interpolate). */
 export function interpolate(input: Tensor, opts: InterpolateOptions = {}): Tensor {
+  if (traceOn) return traceCall('interpolate', interpolate, [input, opts]);
   const op = 'interpolate';
   assertTensor(op, input);
   const mode = opts.mode ?? 'nearest';

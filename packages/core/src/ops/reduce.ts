@@ -6,6 +6,7 @@ import { isGradEnabled } from '../autograd/mode.js';
 import { type DType, isFloatingPoint } from '../dtype.js';
 import { contiguousStrides, normalizeDim, normalizeDims } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { traceCall, traceOn } from '../trace.js';
 import { maximum, minimum } from './binary.js';
 import { where } from './compare.js';
 import { eye } from './creation.js';
@@ -82,6 +83,7 @@ export interface SumOptions {
 
 /** Sum over `dim` (all dims when omitted). Integer and bool inputs sum to int32. */
 export function sum(x: Tensor, dim?: DimArg, keepdim = false, opts: SumOptions = {}): Tensor {
+  if (traceOn) return traceCall('sum', sum, [x, dim, keepdim, opts]);
   const r = reduceShapes('sum', x, dim, keepdim);
   const dtype = opts.dtype ?? (isFloatingPoint(x.dtype) ? x.dtype : 'int32');
   const src = x.dtype === dtype ? x : x.to(dtype);
@@ -93,6 +95,7 @@ export function sum(x: Tensor, dim?: DimArg, keepdim = false, opts: SumOptions =
 
 /** Mean over `dim` (all dims when omitted); NaN for an empty reduction. Needs a floating dtype. */
 export function mean(x: Tensor, dim?: DimArg, keepdim = false, opts: SumOptions = {}): Tensor {
+  if (traceOn) return traceCall('mean', mean, [x, dim, keepdim, opts]);
   const dtype = opts.dtype ?? x.dtype;
   if (!isFloatingPoint(dtype))
     throw new TypeError(
@@ -133,6 +136,7 @@ function prodOthersDifferentiable(x: Tensor, dims: readonly number[]): Tensor {
  * and bool inputs multiply to int32. The gradient is exact with zeros in the input, like PyTorch's.
  */
 export function prod(x: Tensor, dim?: DimArg, keepdim = false, opts: SumOptions = {}): Tensor {
+  if (traceOn) return traceCall('prod', prod, [x, dim, keepdim, opts]);
   const r = reduceShapes('prod', x, dim, keepdim);
   const dtype = opts.dtype ?? (isFloatingPoint(x.dtype) ? x.dtype : 'int32');
   const src = x.dtype === dtype ? x : x.to(dtype);
@@ -179,11 +183,13 @@ function extremum(op: 'amax' | 'amin', name: string, x: Tensor, dim: DimArg, kee
 
 /** Maximum over `dim` (all dims when omitted). NaN propagates. Ties share the gradient evenly. */
 export function amax(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+  if (traceOn) return traceCall('amax', amax, [x, dim, keepdim]);
   return extremum('amax', 'amax', x, dim, keepdim);
 }
 
 /** Minimum over `dim` (all dims when omitted). NaN propagates. Ties share the gradient evenly. */
 export function amin(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+  if (traceOn) return traceCall('amin', amin, [x, dim, keepdim]);
   return extremum('amin', 'amin', x, dim, keepdim);
 }
 
@@ -262,6 +268,7 @@ export function max(x: Tensor): Tensor;
 export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function max(x: Tensor, other: Tensor): Tensor;
 export function max(x: Tensor, dimOrOther?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
+  if (traceOn) return traceCall('max', max, [x, dimOrOther, keepdim]);
   return maxMin('max', x, dimOrOther, keepdim);
 }
 
@@ -270,6 +277,7 @@ export function min(x: Tensor): Tensor;
 export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function min(x: Tensor, other: Tensor): Tensor;
 export function min(x: Tensor, dimOrOther?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
+  if (traceOn) return traceCall('min', min, [x, dimOrOther, keepdim]);
   return maxMin('min', x, dimOrOther, keepdim);
 }
 
@@ -282,11 +290,13 @@ function argExtremum(op: 'argmax' | 'argmin', x: Tensor, dim: number | null | un
 
 /** Index (int32) of the largest value along `dim`, or in the flattened tensor when `dim` is omitted. */
 export function argmax(x: Tensor, dim?: number | null, keepdim = false): Tensor {
+  if (traceOn) return traceCall('argmax', argmax, [x, dim, keepdim]);
   return argExtremum('argmax', x, dim, keepdim);
 }
 
 /** Index (int32) of the smallest value along `dim`, or in the flattened tensor when `dim` is omitted. */
 export function argmin(x: Tensor, dim?: number | null, keepdim = false): Tensor {
+  if (traceOn) return traceCall('argmin', argmin, [x, dim, keepdim]);
   return argExtremum('argmin', x, dim, keepdim);
 }
 
@@ -343,6 +353,7 @@ function variance(
   opts?: VarOptions | boolean,
   keepdim?: boolean,
 ): Tensor {
+  if (traceOn) return traceCall('var', variance, [x, dim, opts, keepdim]);
   const { r, correction } = varArgs('var', x, dim, opts, keepdim);
   const out = reduceKernel('var', x, r, x.dtype, { correction });
   const denom = Math.max(0, reducedCount(x, r) - correction);
@@ -369,6 +380,7 @@ export function std(
   opts?: VarOptions | boolean,
   keepdim?: boolean,
 ): Tensor {
+  if (traceOn) return traceCall('std', std, [x, dim, opts, keepdim]);
   const { r, correction } = varArgs('std', x, dim, opts, keepdim);
   const out = reduceKernel('std', x, r, x.dtype, { correction });
   const denom = Math.max(0, reducedCount(x, r) - correction);
@@ -397,6 +409,7 @@ export function varMean(
   opts?: VarOptions | boolean,
   keepdim?: boolean,
 ): [Tensor, Tensor] {
+  if (traceOn) return traceCall('varMean', varMean, [x, dim, opts, keepdim]);
   const { r } = varArgs('var_mean', x, dim, opts, keepdim);
   return [variance(x, dim, opts, keepdim), mean(x, r.dims, r.outShape.length === r.keptShape.length)];
 }
@@ -408,12 +421,14 @@ export function stdMean(
   opts?: VarOptions | boolean,
   keepdim?: boolean,
 ): [Tensor, Tensor] {
+  if (traceOn) return traceCall('stdMean', stdMean, [x, dim, opts, keepdim]);
   const { r } = varArgs('std_mean', x, dim, opts, keepdim);
   return [std(x, dim, opts, keepdim), mean(x, r.dims, r.outShape.length === r.keptShape.length)];
 }
 
 /** log(sum(exp(x))) over `dim` (all dims when omitted), computed stably (the max is subtracted first). */
 export function logsumexp(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+  if (traceOn) return traceCall('logsumexp', logsumexp, [x, dim, keepdim]);
   const src = isFloatingPoint(x.dtype) ? x : x.to('float32');
   const r = reduceShapes('logsumexp', src, dim, keepdim);
   const out = reduceKernel('logsumexp', src, r, src.dtype);
@@ -429,16 +444,19 @@ export function logsumexp(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
 
 /** True (bool) where every element along `dim` (all dims when omitted) is non-zero. */
 export function all(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+  if (traceOn) return traceCall('all', all, [x, dim, keepdim]);
   return reduceKernel('all', x, reduceShapes('all', x, dim, keepdim), 'bool');
 }
 
 /** True (bool) where some element along `dim` (all dims when omitted) is non-zero. */
 export function any(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+  if (traceOn) return traceCall('any', any, [x, dim, keepdim]);
   return reduceKernel('any', x, reduceShapes('any', x, dim, keepdim), 'bool');
 }
 
 /** Number (int32) of non-zero elements along `dim` (all dims when omitted). */
 export function countNonzero(x: Tensor, dim?: DimArg): Tensor {
+  if (traceOn) return traceCall('countNonzero', countNonzero, [x, dim]);
   return reduceKernel('countNonzero', x, reduceShapes('count_nonzero', x, dim, false), 'int32');
 }
 
@@ -450,6 +468,7 @@ export type NormOrd = number | 'fro';
  * -Infinity, 0 (number of non-zeros) or any p > 0. The gradient at a zero norm is 0, like PyTorch.
  */
 export function norm(x: Tensor, p: NormOrd = 2, dim?: DimArg, keepdim = false): Tensor {
+  if (traceOn) return traceCall('norm', norm, [x, p, dim, keepdim]);
   const ord = p === 'fro' ? 2 : p;
   if (typeof ord !== 'number' || Number.isNaN(ord))
     throw new Error(`norm(): unsupported norm type ${String(p)} (expected a number or 'fro')`);

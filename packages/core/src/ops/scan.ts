@@ -6,6 +6,7 @@ import { isGradEnabled } from '../autograd/mode.js';
 import { type DType, isFloatingPoint } from '../dtype.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { traceCall, traceOn } from '../trace.js';
 import { eye, tensor } from './creation.js';
 import { kview, recordGrad, runKernel, runKernel1 } from './dispatch.js';
 import { _scatterAddDim, all, type ValuesIndices, valuesIndices } from './reduce.js';
@@ -31,6 +32,7 @@ function cumsumAlong(x: Tensor, d: number, reverse: boolean): Tensor {
 
 /** Cumulative sum along `dim`. Integer and bool inputs give int32. */
 export function cumsum(x: Tensor, dim: number, opts: ScanOptions = {}): Tensor {
+  if (traceOn) return traceCall('cumsum', cumsum, [x, dim, opts]);
   const { src, d } = scanInput('cumsum', x, dim, opts);
   return cumsumAlong(src, d, false);
 }
@@ -75,6 +77,7 @@ function cumprodGradDifferentiable(x: Tensor, g: Tensor, d: number): Tensor {
 
 /** Cumulative product along `dim`. Integer and bool inputs give int32. The gradient is exact with zeros. */
 export function cumprod(x: Tensor, dim: number, opts: ScanOptions = {}): Tensor {
+  if (traceOn) return traceCall('cumprod', cumprod, [x, dim, opts]);
   const { src, d } = scanInput('cumprod', x, dim, opts);
   return cumprodAlong(src, d);
 }
@@ -104,11 +107,13 @@ function cumExtremum(op: 'cummax' | 'cummin', x: Tensor, dim: number): ValuesInd
 
 /** Running maximum along `dim` and the index where it was found (the last one among ties; NaN sticks). */
 export function cummax(x: Tensor, dim: number): ValuesIndices {
+  if (traceOn) return traceCall('cummax', cummax, [x, dim]);
   return cumExtremum('cummax', x, dim);
 }
 
 /** Running minimum along `dim` and the index where it was found (the last one among ties; NaN sticks). */
 export function cummin(x: Tensor, dim: number): ValuesIndices {
+  if (traceOn) return traceCall('cummin', cummin, [x, dim]);
   return cumExtremum('cummin', x, dim);
 }
 

@@ -8,6 +8,7 @@ import type { KernelTensor } from '../backend.js';
 import { type DType, promoteTypes } from '../dtype.js';
 import { contiguousStrides, formatShape, normalizeDim, normalizeDims } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { traceCall, traceOn } from '../trace.js';
 import { clone, runCopyKernel, toDtype } from './copy.js';
 import { full, tensor, zeros } from './creation.js';
 import { allocTensor, assertTensor, commonDevice, kview, recordGrad } from './dispatch.js';
@@ -41,6 +42,7 @@ function region(out: Tensor, shape: readonly number[], offset: number): KernelTe
  * are skipped whatever the other tensors' shapes.
  */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (traceOn) return traceCall('cat', cat, [tensors, dim]);
   const op = 'cat';
   if (!Array.isArray(tensors)) throw new TypeError(`${op}: expected an array of Tensors`);
   if (tensors.length === 0) throw new Error(`${op}: expected a non-empty list of Tensors`);
@@ -100,6 +102,7 @@ export const concat = cat;
 
 /** Joins equally shaped tensors along a new dim `dim`. */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (traceOn) return traceCall('stack', stack, [tensors, dim]);
   const op = 'stack';
   if (!Array.isArray(tensors)) throw new TypeError(`${op}: expected an array of Tensors`);
   if (tensors.length === 0) throw new Error(`${op}: stack expects a non-empty TensorList`);
@@ -128,6 +131,7 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
  * array gives the size of each piece (they must sum to the dim's size).
  */
 export function split(x: Tensor, sizeOrSections: number | readonly number[], dim = 0): Tensor[] {
+  if (traceOn) return traceCall('split', split, [x, sizeOrSections, dim]);
   const op = 'split';
   assertTensor(op, x);
   if (x.ndim === 0) throw new Error(`${op}: split expects at least a 1-dimensional tensor`);
@@ -179,6 +183,7 @@ function splitViews(x: Tensor, d: number, sizes: readonly number[]): Tensor[] {
 
 /** Splits into `chunks` views of size ceil(n / chunks) along `dim` (fewer when n is small). */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  if (traceOn) return traceCall('chunk', chunk, [x, chunks, dim]);
   const op = 'chunk';
   assertTensor(op, x);
   if (x.ndim === 0) throw new Error(`${op}: chunk expects at least a 1-dimensional tensor`);
@@ -201,6 +206,7 @@ function reversed(n: number, device: string): Tensor {
 
 /** Reverses the order of elements along `dims` (a copy). */
 export function flip(x: Tensor, ...dimsArgs: DimsArg[]): Tensor {
+  if (traceOn) return traceCall('flip', flip, [x, ...dimsArgs]);
   const op = 'flip';
   assertTensor(op, x);
   const dims = normalizeDims(op, dimsFromArgs(dimsArgs), x.ndim);
@@ -211,6 +217,7 @@ export function flip(x: Tensor, ...dimsArgs: DimsArg[]): Tensor {
 
 /** Repeats the tensor along each dim (`sizes` may add leading dims), like torch.Tensor.repeat. */
 export function repeat(x: Tensor, ...sizesArgs: DimsArg[]): Tensor {
+  if (traceOn) return traceCall('repeat', repeat, [x, ...sizesArgs]);
   const op = 'repeat';
   assertTensor(op, x);
   const sizes = dimsFromArgs(sizesArgs);
@@ -231,6 +238,7 @@ export function repeat(x: Tensor, ...sizesArgs: DimsArg[]): Tensor {
 
 /** Like repeat, but `dims` shorter than the tensor's rank are padded with leading 1s (torch.tile). */
 export function tile(x: Tensor, ...dimsArgs: DimsArg[]): Tensor {
+  if (traceOn) return traceCall('tile', tile, [x, ...dimsArgs]);
   assertTensor('tile', x);
   const dims = dimsFromArgs(dimsArgs);
   const sizes = dims.length < x.ndim ? [...new Array<number>(x.ndim - dims.length).fill(1), ...dims] : dims;
@@ -256,6 +264,7 @@ export interface PadOptions {
  * 'circular' (pad <= size); any number of leading dims is allowed in every mode.
  */
 export function pad(x: Tensor, padding: readonly number[], opts: PadOptions = {}): Tensor {
+  if (traceOn) return traceCall('pad', pad, [x, padding, opts]);
   const op = 'pad';
   assertTensor(op, x);
   const mode = opts.mode ?? 'constant';
@@ -362,11 +371,13 @@ function triangle(op: string, x: Tensor, diagonal: number, upper: boolean): Tens
 
 /** The upper triangle of the last two dims (elements with col - row >= diagonal); the rest is 0. */
 export function triu(x: Tensor, diagonal = 0): Tensor {
+  if (traceOn) return traceCall('triu', triu, [x, diagonal]);
   return triangle('triu', x, diagonal, true);
 }
 
 /** The lower triangle of the last two dims (elements with col - row <= diagonal); the rest is 0. */
 export function tril(x: Tensor, diagonal = 0): Tensor {
+  if (traceOn) return traceCall('tril', tril, [x, diagonal]);
   return triangle('tril', x, diagonal, false);
 }
 
@@ -374,6 +385,7 @@ export function tril(x: Tensor, diagonal = 0): Tensor {
 
 /** Moves dims `source` to positions `destination`, the others keeping their order (a view). */
 export function movedim(x: Tensor, source: DimsArg, destination: DimsArg): Tensor {
+  if (traceOn) return traceCall('movedim', movedim, [x, source, destination]);
   const op = 'movedim';
   assertTensor(op, x);
   const src = (typeof source === 'number' ? [source] : source).map((d) => normalizeDim(op, d, x.ndim));
@@ -404,6 +416,7 @@ export const moveaxis = movedim;
 
 /** Alias of transpose (NumPy's name). */
 export function swapaxes(x: Tensor, axis0: number, axis1: number): Tensor {
+  if (traceOn) return traceCall('swapaxes', swapaxes, [x, axis0, axis1]);
   return transpose(x, axis0, axis1);
 }
 

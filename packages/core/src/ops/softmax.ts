@@ -6,6 +6,7 @@
 import { type DType, isFloatingPoint } from '../dtype.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { traceCall, traceOn } from '../trace.js';
 import { kview, recordGrad, runKernel1 } from './dispatch.js';
 
 /** Options of `softmax`/`logSoftmax`: convert the input to `dtype` first. */
@@ -34,11 +35,13 @@ function softmaxLike(op: 'softmax' | 'logSoftmax', x: Tensor, dim: number, opts:
 
 /** exp(x) / sum(exp(x)) along `dim`, computed stably. */
 export function softmax(x: Tensor, dim: number, opts: SoftmaxOptions = {}): Tensor {
+  if (traceOn) return traceCall('softmax', softmax, [x, dim, opts]);
   return softmaxLike('softmax', x, dim, opts);
 }
 
 /** log(softmax(x)) along `dim`, computed stably as x - max - log(sum(exp(x - max))). */
 export function logSoftmax(x: Tensor, dim: number, opts: SoftmaxOptions = {}): Tensor {
+  if (traceOn) return traceCall('logSoftmax', logSoftmax, [x, dim, opts]);
   return softmaxLike('logSoftmax', x, dim, opts);
 }
 

@@ -5,6 +5,7 @@
  */
 import { formatShape, normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { traceCall, traceOn } from '../trace.js';
 import { kview, recordGrad, runKernel } from './dispatch.js';
 import {
   _scatterAddDim,
@@ -57,6 +58,7 @@ function selectionGrad(name: string, x: Tensor, values: Tensor, indices: Tensor,
  * `sort(x, dim?, descending?)` or `sort(x, { dim, descending, stable })`.
  */
 export function sort(x: Tensor, dim?: number | SortOptions, descending?: boolean): ValuesIndices {
+  if (traceOn) return traceCall('sort', sort, [x, dim, descending]);
   const a = sortArgs('sort', x, dim, descending);
   const [values, indices] = runKernel(
     'sort',
@@ -74,6 +76,7 @@ export function sort(x: Tensor, dim?: number | SortOptions, descending?: boolean
 
 /** The int32 indices that sort `x` along a dim (same arguments as `sort`). */
 export function argsort(x: Tensor, dim?: number | SortOptions, descending?: boolean): Tensor {
+  if (traceOn) return traceCall('argsort', argsort, [x, dim, descending]);
   const a = sortArgs('argsort', x, dim, descending);
   const [values, indices] = runKernel(
     'sort',
@@ -91,6 +94,7 @@ export function argsort(x: Tensor, dim?: number | SortOptions, descending?: bool
 
 /** Sorted values along dim 0, like torch.msort. */
 export function msort(x: Tensor): Tensor {
+  if (traceOn) return traceCall('msort', msort, [x]);
   return sort(x, 0)[0];
 }
 
@@ -115,6 +119,7 @@ export function topk(
   largest?: boolean,
   sorted?: boolean,
 ): ValuesIndices {
+  if (traceOn) return traceCall('topk', topk, [x, k, dim, largest, sorted]);
   const o: TopkOptions = typeof dim === 'object' && dim !== null ? dim : { dim, largest, sorted };
   const d = normalizeDim('topk', o.dim ?? -1, x.ndim);
   const n = x.ndim === 0 ? 1 : x.shape[d];
@@ -180,6 +185,7 @@ function kthAlong(
 
 /** The k-th smallest element (1-based k) along `dim` (default -1): `[values, indices]`. */
 export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): ValuesIndices {
+  if (traceOn) return traceCall('kthvalue', kthvalue, [x, k, dim, keepdim]);
   const d = normalizeDim('kthvalue', dim, x.ndim);
   const n = x.ndim === 0 ? 1 : x.shape[d];
   if (!Number.isInteger(k) || k < 1 || k > n)
@@ -196,6 +202,7 @@ export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): Value
 export function median(x: Tensor): Tensor;
 export function median(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function median(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
+  if (traceOn) return traceCall('median', median, [x, dim, keepdim]);
   if (dim === undefined) {
     if (x.numel() === 0) throw new Error('median() input tensor cannot be empty');
     const flat = x.detach().reshape([-1]);

@@ -8,6 +8,7 @@
 import type { KernelAttrs } from '../backend.js';
 import { type DType, isFloatingPoint } from '../dtype.js';
 import { Tensor } from '../tensor.js';
+import { traceCall, traceOn } from '../trace.js';
 import { where } from './compare.js';
 import { zerosLike } from './creation.js';
 import { kview, recordGrad, runKernel1 } from './dispatch.js';
@@ -252,10 +253,10 @@ export function unary<A extends KernelAttrs>(
   return out;
 }
 
-const op =
-  (name: UnaryOpName) =>
-  (x: Tensor): Tensor =>
-    unary(name, UNARY_OPS[name], x);
+const op = (name: UnaryOpName) => {
+  const f = (x: Tensor): Tensor => (traceOn ? traceCall(name, f, [x]) : unary(name, UNARY_OPS[name], x));
+  return f;
+};
 
 /** Elementwise `-x`, like torch.neg. */
 export const neg = op('neg');
@@ -349,6 +350,7 @@ const LEAKY_RELU: UnarySpec<LeakyReluAttrs> = {
 
 /** `x` where positive, `negativeSlope * x` elsewhere. */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  if (traceOn) return traceCall('leakyRelu', leakyRelu, [x, negativeSlope]);
   checkNumber('leakyRelu', 'negativeSlope', negativeSlope);
   return unary('leakyRelu', LEAKY_RELU, x, { negativeSlope });
 }
@@ -388,6 +390,7 @@ const GELU: UnarySpec<GeluAttrs> = {
 
 /** Gaussian error linear unit: `x·Φ(x)`, or its tanh approximation. */
 export function gelu(x: Tensor, opts: GeluOptions = {}): Tensor {
+  if (traceOn) return traceCall('gelu', gelu, [x, opts]);
   const approximate = opts.approximate ?? 'none';
   if (approximate !== 'none' && approximate !== 'tanh')
     throw new Error(
@@ -413,6 +416,7 @@ const SOFTPLUS: UnarySpec<SoftplusAttrs> = {
 
 /** `log(1 + exp(beta·x)) / beta`, linear where `beta·x > threshold` (for numerical stability). */
 export function softplus(x: Tensor, opts: SoftplusOptions = {}): Tensor {
+  if (traceOn) return traceCall('softplus', softplus, [x, opts]);
   const beta = opts.beta ?? 1;
   const threshold = opts.threshold ?? 20;
   checkNumber('softplus', 'beta', beta);
@@ -440,17 +444,20 @@ const ELU: UnarySpec<EluAttrs> = {
 
 /** Elementwise ELU: `x` for x > 0, else `alpha * (e^x - 1)`, like torch.nn.functional.elu. */
 export function elu(x: Tensor, alpha = 1): Tensor {
+  if (traceOn) return traceCall('elu', elu, [x, alpha]);
   checkNumber('elu', 'alpha', alpha);
   return unary('elu', ELU, x, { alpha, scale: 1, inputScale: 1 });
 }
 
 /** Elementwise SELU: `scale * elu(x, alpha)` with PyTorch's constants, like torch.selu. */
 export function selu(x: Tensor): Tensor {
+  if (traceOn) return traceCall('selu', selu, [x]);
   return unary('elu', ELU, x, { alpha: SELU_ALPHA, scale: SELU_SCALE, inputScale: 1 });
 }
 
 /** Elementwise CELU: `max(0, x) + min(0, alpha * (e^(x/alpha) - 1))`, like torch.celu. */
 export function celu(x: Tensor, alpha = 1): Tensor {
+  if (traceOn) return traceCall('celu', celu, [x, alpha]);
   checkNumber('celu', 'alpha', alpha);
   if (alpha === 0) throw new Error('celu: ZeroDivisionError (alpha must not be 0)');
   return unary('elu', ELU, x, { alpha, scale: 1, inputScale: 1 / alpha });
@@ -466,6 +473,7 @@ const HARDTANH: UnarySpec<HardtanhAttrs> = {
 
 /** `x` clamped to [minVal, maxVal]; integer tensors stay integer. */
 export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
+  if (traceOn) return traceCall('hardtanh', hardtanh, [x, minVal, maxVal]);
   checkNumber('hardtanh', 'minVal', minVal);
   checkNumber('hardtanh', 'maxVal', maxVal);
   if (minVal > maxVal)
@@ -481,6 +489,7 @@ export const softsign = (x: Tensor): Tensor => x.div(x.abs().add(1));
 
 /** `x` where `x > threshold`, else `value` (a composition of core ops). */
 export function threshold(x: Tensor, thresh: number, value: number): Tensor {
+  if (traceOn) return traceCall('threshold', threshold, [x, thresh, value]);
   checkNumber('threshold', 'threshold', thresh);
   checkNumber('threshold', 'value', value);
   if (x.dtype === 'bool') throw new TypeError(`threshold: not implemented for dtype 'bool'`);

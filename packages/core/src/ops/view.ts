@@ -4,6 +4,7 @@
  */
 import { contiguousStrides, formatShape, normalizeDim, numelOf, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { traceCall, traceOn } from '../trace.js';
 import { runCopyKernel } from './copy.js';
 import { zeros } from './creation.js';
 import { kview, recordGrad } from './dispatch.js';
@@ -93,6 +94,7 @@ function shapeFromArgs(args: readonly (number | ShapeArg)[]): number[] {
 
 /** A view with a new shape sharing storage (one dim may be -1), like torch.Tensor.view; throws when the strides do not allow it. */
 export function view(x: Tensor, ...shapeArgs: (number | ShapeArg)[]): Tensor {
+  if (traceOn) return traceCall('view', view, [x, ...shapeArgs]);
   const shape = inferSize('view', shapeFromArgs(shapeArgs), x.numel());
   const strides = computeViewStrides(x.shape, x._strides, shape);
   if (strides === null)
@@ -107,6 +109,7 @@ export function view(x: Tensor, ...shapeArgs: (number | ShapeArg)[]): Tensor {
 
 /** A view when the strides allow it, else a contiguous copy (like PyTorch). */
 export function reshape(x: Tensor, ...shapeArgs: (number | ShapeArg)[]): Tensor {
+  if (traceOn) return traceCall('reshape', reshape, [x, ...shapeArgs]);
   const shape = inferSize('reshape', shapeFromArgs(shapeArgs), x.numel());
   const strides = computeViewStrides(x.shape, x._strides, shape);
   if (strides !== null) {
@@ -120,6 +123,7 @@ export function reshape(x: Tensor, ...shapeArgs: (number | ShapeArg)[]): Tensor 
 
 /** A view with dims `dim0` and `dim1` swapped, like torch.transpose. */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  if (traceOn) return traceCall('transpose', transpose, [x, dim0, dim1]);
   const n = x.ndim;
   const a = normalizeDim('transpose', dim0, n);
   const b = normalizeDim('transpose', dim1, n);
@@ -134,6 +138,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 
 /** A view with the dims reordered, like torch.permute. */
 export function permute(x: Tensor, ...dimsArgs: (number | ShapeArg)[]): Tensor {
+  if (traceOn) return traceCall('permute', permute, [x, ...dimsArgs]);
   const dims = shapeFromArgs(dimsArgs);
   if (dims.length !== x.ndim)
     throw new Error(
@@ -157,6 +162,7 @@ export function permute(x: Tensor, ...dimsArgs: (number | ShapeArg)[]): Tensor {
 
 /** Broadcasts size-1 dims (and new leading dims) to `shape` with stride 0; -1 keeps a dim. */
 export function expand(x: Tensor, ...shapeArgs: (number | ShapeArg)[]): Tensor {
+  if (traceOn) return traceCall('expand', expand, [x, ...shapeArgs]);
   const req = shapeFromArgs(shapeArgs);
   if (req.length < x.ndim)
     throw new Error(
@@ -194,6 +200,7 @@ export function expand(x: Tensor, ...shapeArgs: (number | ShapeArg)[]): Tensor {
 
 /** A view without size-1 dims (all of them, or those in `dim`), like torch.squeeze. */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
+  if (traceOn) return traceCall('squeeze', squeeze, [x, dim]);
   const dims =
     dim === undefined
       ? x.shape.map((_, i) => i)
@@ -213,6 +220,7 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
 
 /** A view with a size-1 dim inserted at `dim`, like torch.unsqueeze. */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
+  if (traceOn) return traceCall('unsqueeze', unsqueeze, [x, dim]);
   const d = normalizeDim('unsqueeze', dim, x.ndim + 1);
   const shape = x.shape.slice();
   const strides = x._strides.slice();
@@ -226,6 +234,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 
 /** Flattens dims `startDim`..`endDim` into one (a view when possible), like torch.flatten. */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (traceOn) return traceCall('flatten', flatten, [x, startDim, endDim]);
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normalizeDim('flatten', startDim, x.ndim);
   const e = normalizeDim('flatten', endDim, x.ndim);
@@ -240,6 +249,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 /** Splits dim `dim` into `sizes` (a view), like torch.unflatten. */
 export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
+  if (traceOn) return traceCall('unflatten', unflatten, [x, dim, sizes]);
   const d = normalizeDim('unflatten', dim, x.ndim);
   const inner = inferSize('unflatten', sizes, x.shape[d]);
   return view(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
@@ -278,6 +288,7 @@ export function sliceDim(
 
 /** A view of `length` elements of dim `dim` from `start`, like torch.narrow. */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  if (traceOn) return traceCall('narrow', narrow, [x, dim, start, length]);
   const d = normalizeDim('narrow', dim, x.ndim);
   const n = x.shape[d];
   const s = start < 0 ? start + n : start;
@@ -290,6 +301,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 
 /** Picks index `index` of `dim`, removing the dim. */
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  if (traceOn) return traceCall('select', select, [x, dim, index]);
   if (x.ndim === 0) throw new Error('select: select() cannot be applied to a 0-dim tensor.');
   const d = normalizeDim('select', dim, x.ndim);
   const n = x.shape[d];
@@ -310,6 +322,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 
 /** Sums `g` over broadcast dims so it has `shape` (the gradient of expand). */
 export function sumToSize(g: Tensor, shape: readonly number[]): Tensor {
+  if (traceOn) return traceCall('sumToSize', sumToSize, [g, shape]);
   if (shapesEqual(g.shape, shape)) return g;
   const lead = g.ndim - shape.length;
   const dims: number[] = [];

@@ -74,6 +74,7 @@ function collate(batch: readonly unknown[]): unknown {
   );
 }
 
+/** Options of `DataLoader` (like `torch.utils.data.DataLoader`'s arguments; no workers). */
 export interface DataLoaderOptions<T, B> {
   /** Samples per batch (default 1); null yields single samples uncollated. */
   batchSize?: number | null;
@@ -96,11 +97,17 @@ export interface DataLoaderOptions<T, B> {
  * indexSelect per tensor.
  */
 export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {
+  /** The dataset being iterated. */
   readonly dataset: Dataset<T>;
+  /** Samples per batch; `null` yields single samples uncollated. */
   readonly batchSize: number | null;
+  /** Whether each epoch reshuffles the order. */
   readonly shuffle: boolean;
+  /** Whether the last incomplete batch is dropped. */
   readonly dropLast: boolean;
+  /** Generator used for shuffling. */
   readonly generator: k.Generator;
+  /** Turns a list of samples into a batch. */
   readonly collateFn: (samples: T[]) => B;
   private readonly sampler: Iterable<number> | undefined;
   private readonly customCollate: boolean;

@@ -5,6 +5,7 @@ type Tensor = k.Tensor;
 
 /** A map-style dataset (PyTorch's `Dataset`: `__getitem__` is `get`, `__len__` is `length`). */
 export interface Dataset<T> {
+  /** Number of samples. */
   readonly length: number;
   /** The sample at `index` (0 <= index < length); may be a promise for async sources. */
   get(index: number): T | Promise<T>;
@@ -12,15 +13,18 @@ export interface Dataset<T> {
 
 /** A dataset whose samples can be fetched as one batch (DataLoader uses this instead of collating). */
 export interface BatchedDataset<B> {
+  /** The samples at `indices` as one batch. */
   getBatch(indices: readonly number[]): B;
 }
 
+/** Whether `d` has a `getBatch` method (see `BatchedDataset`). */
 export function isBatchedDataset(d: unknown): d is BatchedDataset<unknown> {
   return typeof (d as { getBatch?: unknown })?.getBatch === 'function';
 }
 
 /** Wraps tensors sharing their first dimension; sample i is `[t0[i], t1[i], ...]`. */
 export class TensorDataset implements Dataset<Tensor[]>, BatchedDataset<Tensor[]> {
+  /** The wrapped tensors. */
   readonly tensors: Tensor[];
   constructor(...tensors: Tensor[]) {
     if (tensors.length === 0) throw new Error('TensorDataset: expected at least one tensor');
@@ -32,6 +36,7 @@ export class TensorDataset implements Dataset<Tensor[]>, BatchedDataset<Tensor[]
       throw new Error('Size mismatch between tensors');
     this.tensors = tensors;
   }
+  /** Size of the tensors' first dimension. */
   get length(): number {
     return this.tensors[0].shape[0];
   }
@@ -60,9 +65,12 @@ export class TensorDataset implements Dataset<Tensor[]>, BatchedDataset<Tensor[]
 /** A view of `dataset` restricted to `indices` (PyTorch's Subset). */
 export class Subset<T> implements Dataset<T> {
   constructor(
+    /** The underlying dataset. */
     readonly dataset: Dataset<T>,
+    /** Indices into `dataset`, in subset order. */
     readonly indices: readonly number[],
   ) {}
+  /** Number of indices. */
   get length(): number {
     return this.indices.length;
   }

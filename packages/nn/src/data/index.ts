@@ -1,4 +1,8 @@
-/** `data`: PyTorch's torch.utils.data (datasets, DataLoader, default collate). */
+/**
+ * `data`: PyTorch's torch.utils.data (datasets, DataLoader, default collate).
+ *
+ * @module
+ */
 export { type Collated, DataLoader, type DataLoaderOptions, defaultCollate } from './dataloader.js';
 export {
   type BatchedDataset,

@@ -37,23 +37,38 @@ export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias?: 
   return y.reshape([...lead, o]);
 }
 
+/** 1-d convolution of [N, C, L] (or [C, L]): core's `k.conv1d`, PyTorch's `F.conv1d`. */
 export const conv1d = k.conv1d;
+/** 2-d convolution of [N, C, H, W] (or [C, H, W]): core's `k.conv2d`, PyTorch's `F.conv2d`. */
 export const conv2d = k.conv2d;
+/** Transposed 2-d convolution: core's `k.convTranspose2d`, PyTorch's `F.conv_transpose2d`. */
 export const convTranspose2d = k.convTranspose2d;
+/** 2-d max pooling: core's `k.maxPool2d`, PyTorch's `F.max_pool2d`. */
 export const maxPool2d = k.maxPool2d;
+/** 2-d max pooling returning `[values, indices]` (PyTorch's `F.max_pool2d(..., return_indices=True)`). */
 export const maxPool2dWithIndices = k.maxPool2dWithIndices;
+/** 2-d average pooling: core's `k.avgPool2d`, PyTorch's `F.avg_pool2d`. */
 export const avgPool2d = k.avgPool2d;
+/** Adaptive 2-d average pooling to `outputSize`: core's `k.adaptiveAvgPool2d` (`F.adaptive_avg_pool2d`). */
 export const adaptiveAvgPool2d = k.adaptiveAvgPool2d;
+/**
+ * Resizes the spatial dims (nearest, linear, bilinear): core's `k.interpolate`, PyTorch's `F.interpolate`.
+ */
 export const interpolate = k.interpolate;
 /** Sliding local blocks as columns (PyTorch's F.unfold). */
 export const unfold = k.im2col;
 /** The adjoint of unfold (PyTorch's F.fold). */
 export const fold = k.col2im;
 
+/** Options of `maxPool1d` (PyTorch's `F.max_pool1d` arguments). */
 export interface Pool1dOptions {
+  /** Window step (default: `kernelSize`). */
   stride?: number | null;
+  /** Implicit padding on both sides, -inf for max pooling (default 0). */
   padding?: number;
+  /** Spacing between window elements (default 1). */
   dilation?: number;
+  /** Round the output length up instead of down (default `false`). */
   ceilMode?: boolean;
 }
 
@@ -69,13 +84,19 @@ export function maxPool1d(input: Tensor, kernelSize: number, opts: Pool1dOptions
     .squeeze(-2);
 }
 
+/** Options of `avgPool1d` (PyTorch's `F.avg_pool1d` arguments). */
 export interface AvgPool1dOptions {
+  /** Window step (default: `kernelSize`). */
   stride?: number | null;
+  /** Implicit zero padding on both sides (default 0). */
   padding?: number;
+  /** Round the output length up instead of down (default `false`). */
   ceilMode?: boolean;
+  /** Count padding zeros in the average's divisor (default `true`). */
   countIncludePad?: boolean;
 }
 
+/** Average pooling over windows of the last dim of [N, C, L] (or [C, L]). */
 export function avgPool1d(input: Tensor, kernelSize: number, opts: AvgPool1dOptions = {}): Tensor {
   return k
     .avgPool2d(input.unsqueeze(-2), [1, kernelSize], {
@@ -87,6 +108,7 @@ export function avgPool1d(input: Tensor, kernelSize: number, opts: AvgPool1dOpti
     .squeeze(-2);
 }
 
+/** Adaptive average pooling of the last dim of [N, C, L] (or [C, L]) to `outputSize`. */
 export function adaptiveAvgPool1d(input: Tensor, outputSize: number): Tensor {
   return k.adaptiveAvgPool2d(input.unsqueeze(-2), [1, outputSize]).squeeze(-2);
 }
@@ -103,33 +125,43 @@ export function pad(
 
 // ------------------------------------------------------------------ activations
 
+/** `max(0, x)` elementwise. */
 export function relu(input: Tensor): Tensor {
   return k.relu(input);
 }
+/** `x` where positive, `negativeSlope * x` elsewhere. */
 export function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
   return k.leakyRelu(input, negativeSlope);
 }
+/** Gaussian error linear unit, exact or with the `'tanh'` approximation. */
 export function gelu(input: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   return k.gelu(input, opts);
 }
+/** `x * sigmoid(x)` (swish). */
 export function silu(input: Tensor): Tensor {
   return k.silu(input);
 }
+/** `1 / (1 + exp(-x))` elementwise. */
 export function sigmoid(input: Tensor): Tensor {
   return k.sigmoid(input);
 }
+/** Hyperbolic tangent elementwise. */
 export function tanh(input: Tensor): Tensor {
   return k.tanh(input);
 }
+/** `x` where positive, `alpha * (exp(x) - 1)` elsewhere. */
 export function elu(input: Tensor, alpha = 1): Tensor {
   return k.elu(input, alpha);
 }
+/** `log(1 + exp(beta * x)) / beta`, and `x` where `beta * x > threshold` (defaults 1 and 20). */
 export function softplus(input: Tensor, opts: { beta?: number; threshold?: number } = {}): Tensor {
   return k.softplus(input, opts);
 }
+/** Softmax over `dim`, optionally computed in `dtype`. */
 export function softmax(input: Tensor, dim: number, opts: { dtype?: k.DType } = {}): Tensor {
   return k.softmax(input, dim, opts);
 }
+/** `log(softmax(x))` over `dim`, computed stably. */
 export function logSoftmax(input: Tensor, dim: number, opts: { dtype?: k.DType } = {}): Tensor {
   return k.logSoftmax(input, dim, opts);
 }
@@ -139,11 +171,14 @@ export function normalize(input: Tensor, p = 2, dim = 1, eps = 1e-12): Tensor {
   return input.div(input.norm(p, dim, true).clampMin(eps));
 }
 
+/** One-hot encoding of int32 class indices: core's `k.oneHot`, PyTorch's `F.one_hot`. */
 export const oneHot = k.oneHot;
 
 // ------------------------------------------------------------------ dropout
 
+/** Options of the dropout functions. */
 export interface DropoutOptions {
+  /** The generator for the mask (default: the global one). */
   generator?: k.Generator;
 }
 
@@ -215,11 +250,17 @@ function channelShape(input: Tensor): number[] {
   return input.shape.map((s, i) => (i === 1 ? s : 1));
 }
 
+/** Options of `batchNorm` (PyTorch's `F.batch_norm` arguments). */
 export interface BatchNormOptions {
+  /** Per-channel scale [C] (default none). */
   weight?: Tensor | null;
+  /** Per-channel shift [C] (default none). */
   bias?: Tensor | null;
+  /** Normalise with batch statistics and update the running ones (default `false`). */
   training?: boolean;
+  /** Weight of the batch statistics in the running averages (default 0.1). */
   momentum?: number;
+  /** Added to the variance for stability (default 1e-5). */
   eps?: number;
 }
 
@@ -336,10 +377,13 @@ export function groupNorm(
 
 // ------------------------------------------------------------------ attention
 
+/** Options of `scaledDotProductAttention` (PyTorch's `F.scaled_dot_product_attention` arguments). */
 export interface ScaledDotProductAttentionOptions {
   /** Bool (true = may attend) or additive float mask broadcastable to [..., L, S]. */
   attnMask?: Tensor | null;
+  /** Dropout probability on the attention weights (default 0). */
   dropoutP?: number;
+  /** Apply a lower-triangular causal mask; `attnMask` must then be unset (default `false`). */
   isCausal?: boolean;
   /** Defaults to 1/sqrt(E). */
   scale?: number | null;

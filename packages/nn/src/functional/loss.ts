@@ -7,8 +7,10 @@ import * as k from '@kindling/core';
 
 type Tensor = k.Tensor;
 
+/** How a loss combines per-element values: `'mean'`, `'sum'`, or `'none'` (the unreduced tensor). */
 export type Reduction = 'none' | 'mean' | 'sum';
 
+/** The `reduction` option shared by the losses (PyTorch's `reduction=` argument). */
 export interface ReductionOptions {
   /** 'mean' (default), 'sum' or 'none'. */
   reduction?: Reduction;
@@ -74,6 +76,7 @@ export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {
   return reduce(input.sub(target).abs(), reduction);
 }
 
+/** Options of `smoothL1Loss` (PyTorch's `F.smooth_l1_loss` arguments). */
 export interface SmoothL1LossOptions extends ReductionOptions {
   /** Threshold between the squared and absolute regimes (default 1). */
   beta?: number;
@@ -92,6 +95,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1LossOp
   return reduce(k.where(z.lt(beta), z.square().mul(0.5 / beta), z.sub(0.5 * beta)), reduction);
 }
 
+/** Options of `huberLoss` (PyTorch's `F.huber_loss` arguments). */
 export interface HuberLossOptions extends ReductionOptions {
   /** Threshold between the squared and linear regimes (default 1). */
   delta?: number;
@@ -111,6 +115,7 @@ export function huberLoss(input: Tensor, target: Tensor, opts: HuberLossOptions 
 
 // ------------------------------------------------------------------ classification losses
 
+/** Options of `nllLoss` (PyTorch's `F.nll_loss` arguments). */
 export interface NLLLossOptions extends ReductionOptions {
   /** A manual rescaling weight per class (1-d, C elements). */
   weight?: Tensor | null;
@@ -118,6 +123,7 @@ export interface NLLLossOptions extends ReductionOptions {
   ignoreIndex?: number;
 }
 
+/** Options of `crossEntropy` (PyTorch's `F.cross_entropy` arguments). */
 export interface CrossEntropyOptions extends NLLLossOptions {
   /** Mixes the target with the uniform distribution: (1 − ε)·target + ε/C (default 0). */
   labelSmoothing?: number;
@@ -285,6 +291,7 @@ function classView(weight: Tensor, ndim: number, classDim: number): Tensor {
   return weight.reshape(shape);
 }
 
+/** Options of `binaryCrossEntropy` (PyTorch's `F.binary_cross_entropy` arguments). */
 export interface BCELossOptions extends ReductionOptions {
   /** Rescaling weight, broadcast to the input's shape. */
   weight?: Tensor | null;
@@ -327,6 +334,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCELossO
   return reduce(loss, reduction);
 }
 
+/** Options of `binaryCrossEntropyWithLogits` (PyTorch's `F.binary_cross_entropy_with_logits` arguments). */
 export interface BCEWithLogitsOptions extends BCELossOptions {
   /** Weight of positive examples, broadcast along the last (class) dim. */
   posWeight?: Tensor | null;
@@ -359,6 +367,7 @@ export function binaryCrossEntropyWithLogits(
   return reduce(loss, reduction);
 }
 
+/** Options of `klDiv` (PyTorch's `F.kl_div` arguments; `logTarget` defaults to `false`). */
 export interface KLDivOptions {
   /** 'mean' (over all elements, PyTorch's default), 'batchmean' (sum / batch size, the true KL), 'sum' or 'none'. */
   reduction?: Reduction | 'batchmean';
@@ -390,6 +399,7 @@ export function klDiv(input: Tensor, target: Tensor, opts: KLDivOptions = {}): T
   return reduce(loss, reduction);
 }
 
+/** Options of `cosineEmbeddingLoss` (PyTorch's `F.cosine_embedding_loss` arguments). */
 export interface CosineEmbeddingLossOptions extends ReductionOptions {
   /** Margin for dissimilar pairs, in [-1, 1] (default 0). */
   margin?: number;

@@ -6,10 +6,13 @@ import { pyFloat } from '../repr.js';
 
 /** Accepted for PyTorch parity; results are always new tensors. */
 export interface InplaceOption {
+  /** Ignored (default `false`); accepted so PyTorch-style options type-check. */
   inplace?: boolean;
 }
 
+/** `max(0, x)` elementwise, like `torch.nn.ReLU`. */
 export class ReLU extends Module {
+  /** Accepted for PyTorch parity; results are always new tensors. */
   readonly inplace: boolean;
   constructor(opts: InplaceOption = {}) {
     super();
@@ -23,8 +26,11 @@ export class ReLU extends Module {
   }
 }
 
+/** `x` where positive, `negativeSlope * x` elsewhere (default slope 0.01), like `torch.nn.LeakyReLU`. */
 export class LeakyReLU extends Module {
+  /** Slope for negative inputs. */
   readonly negativeSlope: number;
+  /** Accepted for PyTorch parity; results are always new tensors. */
   readonly inplace: boolean;
   constructor(negativeSlope = 0.01, opts: InplaceOption = {}) {
     super();
@@ -39,7 +45,9 @@ export class LeakyReLU extends Module {
   }
 }
 
+/** Gaussian error linear unit, exact or with the `'tanh'` approximation, like `torch.nn.GELU`. */
 export class GELU extends Module {
+  /** `'none'` (exact, default) or `'tanh'`. */
   readonly approximate: 'none' | 'tanh';
   constructor(opts: { approximate?: 'none' | 'tanh' } = {}) {
     super();
@@ -53,25 +61,30 @@ export class GELU extends Module {
   }
 }
 
+/** `x * sigmoid(x)` (swish), like `torch.nn.SiLU`. */
 export class SiLU extends Module {
   override forward(input: k.Tensor): k.Tensor {
     return F.silu(input);
   }
 }
 
+/** `1 / (1 + exp(-x))` elementwise, like `torch.nn.Sigmoid`. */
 export class Sigmoid extends Module {
   override forward(input: k.Tensor): k.Tensor {
     return F.sigmoid(input);
   }
 }
 
+/** Hyperbolic tangent elementwise, like `torch.nn.Tanh`. */
 export class Tanh extends Module {
   override forward(input: k.Tensor): k.Tensor {
     return F.tanh(input);
   }
 }
 
+/** `x` where positive, `alpha * (exp(x) - 1)` elsewhere (default alpha 1), like `torch.nn.ELU`. */
 export class ELU extends Module {
+  /** Scale of the negative part. */
   readonly alpha: number;
   constructor(alpha = 1) {
     super();
@@ -85,8 +98,13 @@ export class ELU extends Module {
   }
 }
 
+/**
+ * `log(1 + exp(beta * x)) / beta`, linear above `threshold` (defaults 1 and 20), like `torch.nn.Softplus`.
+ */
 export class Softplus extends Module {
+  /** Sharpness (default 1). */
   readonly beta: number;
+  /** Where `beta * x` exceeds it, the output is `x` (default 20). */
   readonly threshold: number;
   constructor(opts: { beta?: number; threshold?: number } = {}) {
     super();
@@ -103,6 +121,7 @@ export class Softplus extends Module {
 
 /** Softmax over `dim` (required: PyTorch's implicit dim choice is deprecated). */
 export class Softmax extends Module {
+  /** The dimension softmax normalises over. */
   readonly dim: number;
   constructor(dim: number) {
     super();
@@ -116,7 +135,9 @@ export class Softmax extends Module {
   }
 }
 
+/** `log(softmax(x))` over `dim`, computed stably, like `torch.nn.LogSoftmax`. */
 export class LogSoftmax extends Module {
+  /** The dimension log-softmax normalises over. */
   readonly dim: number;
   constructor(dim: number) {
     super();

@@ -27,6 +27,7 @@ abstract class IndexedContainer<T> extends Module {
     for (let i = items.length; i < old; i++) delete (this as unknown as Record<string, unknown>)[String(i)];
     items.forEach((m, i) => this._setEntry(String(i), m));
   }
+  /** Number of items. */
   get length(): number {
     return this.itemsArray().length;
   }
@@ -52,6 +53,7 @@ export class Sequential extends IndexedContainer<Module> {
       .map((e) => e[1])
       .filter((m): m is Module => m instanceof Module);
   }
+  /** Number of modules. */
   override get length(): number {
     return this.all().length;
   }
@@ -63,6 +65,7 @@ export class Sequential extends IndexedContainer<Module> {
     const all = this.all();
     return all[normIndex('Sequential', i, all.length)];
   }
+  /** Adds `module` at the end. */
   append(module: Module): this {
     this.registerModule(String(this.length), module);
     return this;
@@ -81,28 +84,34 @@ export class ModuleList<M extends Module = Module> extends IndexedContainer<M> {
     super();
     this.setItems([...modules]);
   }
+  /** The i-th module (negative counts from the end). */
   get(i: number): M {
     const items = this.itemsArray();
     return items[normIndex('ModuleList', i, items.length)];
   }
+  /** Replaces the i-th module (negative counts from the end). */
   set(i: number, module: M): void {
     const items = this.itemsArray();
     this.registerModule(String(normIndex('ModuleList', i, items.length)), module);
   }
+  /** Adds `module` at the end. */
   append(module: M): this {
     this.registerModule(String(this.length), module);
     return this;
   }
+  /** Appends each of `modules`. */
   extend(modules: Iterable<M>): this {
     for (const m of modules) this.append(m);
     return this;
   }
+  /** Inserts `module` before `index` (negative counts from the end; clamped to the list). */
   insert(index: number, module: M): void {
     const items = this.itemsArray();
     const i = Math.max(0, Math.min(index < 0 ? index + items.length : index, items.length));
     items.splice(i, 0, module);
     this.setItems(items);
   }
+  /** Removes and returns the module at `index` (default: the last). */
   pop(index = -1): M {
     const items = this.itemsArray();
     const i = normIndex('ModuleList', index, items.length);
@@ -110,6 +119,7 @@ export class ModuleList<M extends Module = Module> extends IndexedContainer<M> {
     this.setItems(items);
     return m;
   }
+  /** `fn` applied to each module, like `Array.prototype.map`. */
   map<R>(fn: (m: M, i: number) => R): R[] {
     return this.itemsArray().map(fn);
   }
@@ -146,28 +156,35 @@ export class ModuleDict<M extends Module = Module> extends Module {
   protected override _getEntry(name: string): unknown {
     return this.items.get(name);
   }
+  /** The module under `key`; throws when there is none. */
   get(key: string): M {
     const m = this.items.get(key);
     if (!m) throw new Error(`ModuleDict has no key '${key}'`);
     return m;
   }
+  /** Registers `module` under `key`. */
   set(key: string, module: M): void {
     this.registerModule(key, module);
   }
+  /** Whether `key` is present. */
   has(key: string): boolean {
     return this.items.has(key);
   }
+  /** Removes `key`; returns whether it was present. */
   delete(key: string): boolean {
     return this.items.delete(key);
   }
+  /** Removes `key` and returns its module; throws when there is none. */
   pop(key: string): M {
     const m = this.get(key);
     this.items.delete(key);
     return m;
   }
+  /** Removes every entry. */
   clear(): void {
     this.items.clear();
   }
+  /** Adds or replaces the given entries. */
   update(modules: Record<string, M> | Iterable<[string, M]>): void {
     const entries =
       Symbol.iterator in (modules as object)
@@ -175,15 +192,19 @@ export class ModuleDict<M extends Module = Module> extends Module {
         : Object.entries(modules as Record<string, M>);
     for (const [key, m] of entries) this.registerModule(key, m);
   }
+  /** The keys, in insertion order. */
   keys(): string[] {
     return [...this.items.keys()];
   }
+  /** The modules, in insertion order. */
   values(): M[] {
     return [...this.items.values()];
   }
+  /** `[key, module]` pairs, in insertion order. */
   entries(): [string, M][] {
     return [...this.items.entries()];
   }
+  /** Number of entries. */
   get length(): number {
     return this.items.size;
   }
@@ -199,10 +220,12 @@ export class ParameterList extends IndexedContainer<Parameter> {
     super();
     for (const p of params) this.append(p);
   }
+  /** The i-th parameter (negative counts from the end). */
   get(i: number): Parameter {
     const items = this.itemsArray();
     return items[normIndex('ParameterList', i, items.length)];
   }
+  /** Replaces the i-th parameter (a plain tensor is wrapped in a Parameter). */
   set(i: number, param: Parameter | k.Tensor): void {
     const n = this.length;
     this.registerParameter(String(normIndex('ParameterList', i, n)), asParameter(param));
@@ -212,6 +235,7 @@ export class ParameterList extends IndexedContainer<Parameter> {
     this.registerParameter(String(this.length), asParameter(param));
     return this;
   }
+  /** Appends each of `params`. */
   extend(params: Iterable<Parameter | k.Tensor>): this {
     for (const p of params) this.append(p);
     return this;
@@ -240,26 +264,33 @@ export class ParameterDict extends Module {
   protected override _getEntry(name: string): unknown {
     return this.items.get(name);
   }
+  /** The parameter under `key`; throws when there is none. */
   get(key: string): Parameter {
     const p = this.items.get(key);
     if (!p) throw new Error(`ParameterDict has no key '${key}'`);
     return p;
   }
+  /** Registers `param` under `key` (a plain tensor is wrapped in a Parameter). */
   set(key: string, param: Parameter | k.Tensor): void {
     this.registerParameter(key, asParameter(param));
   }
+  /** Whether `key` is present. */
   has(key: string): boolean {
     return this.items.has(key);
   }
+  /** The keys, in insertion order. */
   keys(): string[] {
     return [...this.items.keys()];
   }
+  /** The parameters, in insertion order. */
   values(): Parameter[] {
     return [...this.items.values()];
   }
+  /** `[key, parameter]` pairs, in insertion order. */
   entries(): [string, Parameter][] {
     return [...this.items.entries()];
   }
+  /** Number of entries. */
   get length(): number {
     return this.items.size;
   }

@@ -5,6 +5,7 @@ import { Module, type Parameter } from '../module.js';
 import { pyTuple } from '../repr.js';
 import { emptyParameter, type FactoryOptions } from './util.js';
 
+/** How a convolution pads its input: with zeros (default) or by reflecting, replicating or wrapping it. */
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 
 function tuple(name: string, v: number | readonly number[], n: number): number[] {
@@ -16,29 +17,47 @@ function tuple(name: string, v: number | readonly number[], n: number): number[]
   return t;
 }
 
+/** Options of `Conv1d` and `Conv2d` (like `torch.nn.Conv2d`'s keyword arguments). */
 export interface ConvOptions extends FactoryOptions {
+  /** Step of the kernel, per spatial dim or one for all (default 1). */
   stride?: number | readonly number[];
   /** Implicit padding on both sides, or 'same' / 'valid'. */
   padding?: number | readonly number[] | 'same' | 'valid';
+  /** Spacing between kernel elements (default 1). */
   dilation?: number | readonly number[];
+  /** Split input and output channels into this many independent groups (default 1). */
   groups?: number;
+  /** Learn an additive bias (default `true`). */
   bias?: boolean;
+  /** `'zeros'` (default), `'reflect'`, `'replicate'` or `'circular'`. */
   paddingMode?: PaddingMode;
 }
 
 /** Shared by the convolutions: geometry, parameters and PyTorch's default initialisation. */
 abstract class ConvNd extends Module {
+  /** Channels of the input. */
   readonly inChannels: number;
+  /** Channels of the output. */
   readonly outChannels: number;
+  /** Kernel size per spatial dim. */
   readonly kernelSize: number[];
+  /** Stride per spatial dim. */
   readonly stride: number[];
+  /** Padding per spatial dim, or `'same'` / `'valid'`. */
   readonly padding: number[] | 'same' | 'valid';
+  /** Dilation per spatial dim. */
   readonly dilation: number[];
+  /** Extra size added to one side of the output (transposed convolutions only; zeros otherwise). */
   readonly outputPadding: number[];
+  /** Number of channel groups. */
   readonly groups: number;
+  /** How the input is padded. */
   readonly paddingMode: PaddingMode;
+  /** Whether this is a transposed convolution. */
   readonly transposed: boolean;
+  /** [out, in/groups, ...kernel] (transposed: [in, out/groups, ...kernel]), initialised like PyTorch. */
   weight: Parameter;
+  /** [out], or `null` when created with `bias: false`. */
   bias: Parameter | null;
   constructor(
     inChannels: number,
@@ -83,6 +102,7 @@ abstract class ConvNd extends Module {
     this.bias = opts.bias === false ? null : emptyParameter([outChannels], opts);
     this.resetParameters();
   }
+  /** Re-initialises weight and bias like PyTorch (Kaiming uniform with a = √5, bias U(±1/√fanIn)). */
   resetParameters(): void {
     init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
     if (this.bias) {
@@ -170,12 +190,19 @@ export class Conv2d extends ConvNd {
   }
 }
 
+/** Options of `ConvTranspose2d` (like `torch.nn.ConvTranspose2d`'s keyword arguments). */
 export interface ConvTransposeOptions extends FactoryOptions {
+  /** Step of the kernel (default 1). */
   stride?: number | readonly [number, number];
+  /** `dilation * (kernelSize - 1) - padding` zeros are added on both sides of the input (default 0). */
   padding?: number | readonly [number, number];
+  /** Extra size added to one side of the output (default 0). */
   outputPadding?: number | readonly [number, number];
+  /** Split input and output channels into this many independent groups (default 1). */
   groups?: number;
+  /** Learn an additive bias (default `true`). */
   bias?: boolean;
+  /** Spacing between kernel elements (default 1). */
   dilation?: number | readonly [number, number];
 }
 

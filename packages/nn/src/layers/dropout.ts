@@ -4,6 +4,7 @@ import * as F from '../functional/layers.js';
 import { Module } from '../module.js';
 import { pyBool, pyFloat } from '../repr.js';
 
+/** Options of `Dropout` and `Dropout2d`. */
 export interface DropoutOptions {
   /** Accepted for PyTorch parity; the result is always a new tensor. */
   inplace?: boolean;
@@ -12,8 +13,11 @@ export interface DropoutOptions {
 }
 
 abstract class DropoutBase extends Module {
+  /** Probability of zeroing an element (or channel). */
   readonly p: number;
+  /** Accepted for PyTorch parity; results are always new tensors. */
   readonly inplace: boolean;
+  /** Generator of the masks (`undefined`: the default one). */
   readonly generator: k.Generator | undefined;
   constructor(p: number, opts: DropoutOptions) {
     super();

@@ -5,7 +5,9 @@ import { pyTuple } from '../repr.js';
 
 /** Flattens dims startDim..endDim (default 1..-1, keeping the batch dim). */
 export class Flatten extends Module {
+  /** First dim to flatten. */
   readonly startDim: number;
+  /** Last dim to flatten (inclusive). */
   readonly endDim: number;
   constructor(startDim = 1, endDim = -1) {
     super();
@@ -22,7 +24,9 @@ export class Flatten extends Module {
 
 /** Expands dim `dim` into `unflattenedSize`. */
 export class Unflatten extends Module {
+  /** The dim that is expanded. */
   readonly dim: number;
+  /** The shape that `dim` expands into. */
   readonly unflattenedSize: readonly number[];
   constructor(dim: number, unflattenedSize: readonly number[]) {
     super();

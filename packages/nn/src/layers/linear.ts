@@ -13,15 +13,21 @@ export class Identity extends Module {
   }
 }
 
+/** Options of `Linear` and `Bilinear`. */
 export interface LinearOptions extends FactoryOptions {
+  /** Learn an additive bias (default `true`). */
   bias?: boolean;
 }
 
 /** `y = x Wᵀ + b`; W [out, in] ~ kaiming_uniform(a=√5), b ~ U(-1/√in, 1/√in), like PyTorch. */
 export class Linear extends Module {
+  /** Size of each input sample. */
   readonly inFeatures: number;
+  /** Size of each output sample. */
   readonly outFeatures: number;
+  /** [outFeatures, inFeatures]. */
   weight: Parameter;
+  /** [outFeatures], or `null` when created with `bias: false`. */
   bias: Parameter | null;
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
     super();
@@ -33,6 +39,7 @@ export class Linear extends Module {
     this.bias = opts.bias === false ? null : emptyParameter([outFeatures], opts);
     this.resetParameters();
   }
+  /** Re-initialises weight and bias like PyTorch. */
   resetParameters(): void {
     init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
     if (this.bias) {
@@ -53,10 +60,15 @@ export class NonDynamicallyQuantizableLinear extends Linear {}
 
 /** `y = x1ᵀ A x2 + b` with A [out, in1, in2]; parameters ~ U(-1/√in1, 1/√in1). */
 export class Bilinear extends Module {
+  /** Size of each first input sample. */
   readonly in1Features: number;
+  /** Size of each second input sample. */
   readonly in2Features: number;
+  /** Size of each output sample. */
   readonly outFeatures: number;
+  /** [outFeatures, in1Features, in2Features]. */
   weight: Parameter;
+  /** [outFeatures], or `null` when created with `bias: false`. */
   bias: Parameter | null;
   constructor(in1Features: number, in2Features: number, outFeatures: number, opts: LinearOptions = {}) {
     super();
@@ -67,6 +79,7 @@ export class Bilinear extends Module {
     this.bias = opts.bias === false ? null : emptyParameter([outFeatures], opts);
     this.resetParameters();
   }
+  /** Re-initialises weight and bias with U(-1/√in1, 1/√in1), like PyTorch. */
   resetParameters(): void {
     const bound = 1 / Math.sqrt(this.weight.shape[1]);
     init.uniform_(this.weight, -bound, bound);

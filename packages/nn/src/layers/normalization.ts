@@ -6,11 +6,17 @@ import { Module, type Parameter } from '../module.js';
 import { pyBool, pyFloat, pyTuple } from '../repr.js';
 import { emptyBuffer, emptyParameter, type FactoryOptions } from './util.js';
 
+/** Options of `BatchNorm1d` and `BatchNorm2d` (like `torch.nn.BatchNorm2d`'s keyword arguments). */
 export interface BatchNormOptions extends FactoryOptions {
+  /** Added to the variance for stability (default 1e-5). */
   eps?: number;
   /** Running-average factor; null uses a cumulative moving average. */
   momentum?: number | null;
+  /** Learn a per-channel weight and bias (default `true`). */
   affine?: boolean;
+  /**
+   * Keep running statistics for eval mode (default `true`); without them batch statistics are always used.
+   */
   trackRunningStats?: boolean;
 }
 
@@ -20,15 +26,25 @@ export interface BatchNormOptions extends FactoryOptions {
  * (updating the running ones), running statistics in eval.
  */
 abstract class BatchNormBase extends Module {
+  /** Number of channels C. */
   readonly numFeatures: number;
+  /** Added to the variance for stability. */
   readonly eps: number;
+  /** Running-average factor (`null`: cumulative moving average). */
   readonly momentum: number | null;
+  /** Whether there is a learnable per-channel weight and bias. */
   readonly affine: boolean;
+  /** Whether running statistics are kept. */
   readonly trackRunningStats: boolean;
+  /** Per-channel scale [C] (ones initially), or `null` without `affine`. */
   weight: Parameter | null;
+  /** Per-channel shift [C] (zeros initially), or `null` without `affine`. */
   bias: Parameter | null;
+  /** Running mean buffer [C] (PyTorch's state-dict name), or `null` without `trackRunningStats`. */
   declare running_mean: k.Tensor | null;
+  /** Running (unbiased) variance buffer [C], or `null` without `trackRunningStats`. */
   declare running_var: k.Tensor | null;
+  /** Number of training batches seen (int32 scalar buffer), or `null` without `trackRunningStats`. */
   declare num_batches_tracked: k.Tensor | null;
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super();
@@ -50,15 +66,19 @@ abstract class BatchNormBase extends Module {
     }
     this.resetParameters();
   }
+  /** Alias of `running_mean`. */
   get runningMean(): k.Tensor | null {
     return this.running_mean;
   }
+  /** Alias of `running_var`. */
   get runningVar(): k.Tensor | null {
     return this.running_var;
   }
+  /** Alias of `num_batches_tracked`. */
   get numBatchesTracked(): k.Tensor | null {
     return this.num_batches_tracked;
   }
+  /** Resets running mean to 0, running variance to 1 and the batch count to 0. */
   resetRunningStats(): void {
     if (!this.trackRunningStats) return;
     k.noGrad(() => {
@@ -67,6 +87,7 @@ abstract class BatchNormBase extends Module {
       this.num_batches_tracked?.zero_();
     });
   }
+  /** Resets the running statistics, weight to ones and bias to zeros. */
   resetParameters(): void {
     this.resetRunningStats();
     if (this.weight) init.ones_(this.weight);
@@ -111,18 +132,27 @@ export class BatchNorm2d extends BatchNormBase {
   }
 }
 
+/** Options of `LayerNorm` (like `torch.nn.LayerNorm`'s keyword arguments). */
 export interface LayerNormOptions extends FactoryOptions {
+  /** Added to the variance for stability (default 1e-5). */
   eps?: number;
+  /** Learn an elementwise weight and bias over `normalizedShape` (default `true`). */
   elementwiseAffine?: boolean;
+  /** With `elementwiseAffine`, also learn the bias (default `true`). */
   bias?: boolean;
 }
 
 /** Normalises over the trailing `normalizedShape` dims; weight ones, bias zeros. */
 export class LayerNorm extends Module {
+  /** The trailing dims normalised over. */
   readonly normalizedShape: number[];
+  /** Added to the variance for stability. */
   readonly eps: number;
+  /** Whether there is a learnable weight and bias. */
   readonly elementwiseAffine: boolean;
+  /** Scale of `normalizedShape` (ones initially), or `null`. */
   weight: Parameter | null;
+  /** Shift of `normalizedShape` (zeros initially), or `null`. */
   bias: Parameter | null;
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
     super();
@@ -134,6 +164,7 @@ export class LayerNorm extends Module {
       this.elementwiseAffine && opts.bias !== false ? emptyParameter(this.normalizedShape, opts) : null;
     this.resetParameters();
   }
+  /** Resets weight to ones and bias to zeros. */
   resetParameters(): void {
     if (this.weight) init.ones_(this.weight);
     if (this.bias) init.zeros_(this.bias);
@@ -146,18 +177,27 @@ export class LayerNorm extends Module {
   }
 }
 
+/** Options of `GroupNorm` (like `torch.nn.GroupNorm`'s keyword arguments). */
 export interface GroupNormOptions extends FactoryOptions {
+  /** Added to the variance for stability (default 1e-5). */
   eps?: number;
+  /** Learn a per-channel weight and bias (default `true`). */
   affine?: boolean;
 }
 
 /** Normalises groups of channels of [N, C, ...]; per-channel weight ones, bias zeros. */
 export class GroupNorm extends Module {
+  /** Number of channel groups. */
   readonly numGroups: number;
+  /** Number of channels C (divisible by `numGroups`). */
   readonly numChannels: number;
+  /** Added to the variance for stability. */
   readonly eps: number;
+  /** Whether there is a learnable per-channel weight and bias. */
   readonly affine: boolean;
+  /** Per-channel scale [C] (ones initially), or `null` without `affine`. */
   weight: Parameter | null;
+  /** Per-channel shift [C] (zeros initially), or `null` without `affine`. */
   bias: Parameter | null;
   constructor(numGroups: number, numChannels: number, opts: GroupNormOptions = {}) {
     super();
@@ -170,6 +210,7 @@ export class GroupNorm extends Module {
     this.bias = this.affine ? emptyParameter([numChannels], opts) : null;
     this.resetParameters();
   }
+  /** Resets weight to ones and bias to zeros. */
   resetParameters(): void {
     if (this.weight) init.ones_(this.weight);
     if (this.bias) init.zeros_(this.bias);

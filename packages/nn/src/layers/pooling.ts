@@ -8,22 +8,33 @@ type IntOrPair = number | readonly [number, number];
 const show = (v: number | readonly (number | null)[]): string =>
   typeof v === 'number' ? String(v) : `(${v.map((x) => (x === null ? 'None' : String(x))).join(', ')})`;
 
+/** Options of `MaxPool2d` (like `torch.nn.MaxPool2d`'s keyword arguments). */
 export interface MaxPool2dOptions {
   /** Defaults to kernelSize. */
   stride?: IntOrPair | null;
+  /** Implicit -inf padding on both sides (default 0). */
   padding?: IntOrPair;
+  /** Spacing between window elements (default 1). */
   dilation?: IntOrPair;
+  /** Round output sizes up instead of down (default `false`). */
   ceilMode?: boolean;
+  /** Accepted for PyTorch parity; call `forwardWithIndices` to get the indices (default `false`). */
   returnIndices?: boolean;
 }
 
 /** Max over kh×kw windows. With `returnIndices`, use `forwardWithIndices` for the argmax. */
 export class MaxPool2d extends Module {
+  /** Window size. */
   readonly kernelSize: IntOrPair;
+  /** Window step. */
   readonly stride: IntOrPair;
+  /** Implicit padding on both sides. */
   readonly padding: IntOrPair;
+  /** Spacing between window elements. */
   readonly dilation: IntOrPair;
+  /** Whether output sizes round up instead of down. */
   readonly ceilMode: boolean;
+  /** Accepted for PyTorch parity; `forward` returns values only, use `forwardWithIndices` for the indices. */
   readonly returnIndices: boolean;
   constructor(kernelSize: IntOrPair, opts: MaxPool2dOptions = {}) {
     super();
@@ -49,21 +60,33 @@ export class MaxPool2d extends Module {
   }
 }
 
+/** Options of `AvgPool2d` (like `torch.nn.AvgPool2d`'s keyword arguments). */
 export interface AvgPool2dOptions {
+  /** Window step (default: `kernelSize`). */
   stride?: IntOrPair | null;
+  /** Implicit zero padding on both sides (default 0). */
   padding?: IntOrPair;
+  /** Round output sizes up instead of down (default `false`). */
   ceilMode?: boolean;
+  /** Count padding zeros in the divisor (default `true`). */
   countIncludePad?: boolean;
+  /** Divide by this instead of the window size (default `null`). */
   divisorOverride?: number | null;
 }
 
 /** Mean over kh×kw windows. */
 export class AvgPool2d extends Module {
+  /** Window size. */
   readonly kernelSize: IntOrPair;
+  /** Window step. */
   readonly stride: IntOrPair;
+  /** Implicit padding on both sides. */
   readonly padding: IntOrPair;
+  /** Whether output sizes round up instead of down. */
   readonly ceilMode: boolean;
+  /** Whether padding zeros count in the divisor. */
   readonly countIncludePad: boolean;
+  /** Divisor used instead of the window size, or `null`. */
   readonly divisorOverride: number | null;
   constructor(kernelSize: IntOrPair, opts: AvgPool2dOptions = {}) {
     super();
@@ -90,6 +113,7 @@ export class AvgPool2d extends Module {
 
 /** Average pooling to a fixed output size (null keeps that input dim). */
 export class AdaptiveAvgPool2d extends Module {
+  /** Target output size; `null` keeps that input dim. */
   readonly outputSize: number | readonly [number | null, number | null];
   constructor(outputSize: number | readonly [number | null, number | null]) {
     super();
@@ -103,18 +127,29 @@ export class AdaptiveAvgPool2d extends Module {
   }
 }
 
+/** Options of `MaxPool1d` (and, without `dilation`, `AvgPool1d`). */
 export interface Pool1dOptions {
+  /** Window step (default: `kernelSize`). */
   stride?: number | null;
+  /** Implicit padding on both sides (default 0). */
   padding?: number;
+  /** Spacing between window elements (default 1). */
   dilation?: number;
+  /** Round the output length up instead of down (default `false`). */
   ceilMode?: boolean;
 }
 
+/** Max over windows of the last dim of [N, C, L] (or [C, L]), like `torch.nn.MaxPool1d`. */
 export class MaxPool1d extends Module {
+  /** Window size. */
   readonly kernelSize: number;
+  /** Window step. */
   readonly stride: number;
+  /** Implicit padding on both sides. */
   readonly padding: number;
+  /** Spacing between window elements. */
   readonly dilation: number;
+  /** Whether output sizes round up instead of down. */
   readonly ceilMode: boolean;
   constructor(kernelSize: number, opts: Pool1dOptions = {}) {
     super();
@@ -132,11 +167,17 @@ export class MaxPool1d extends Module {
   }
 }
 
+/** Mean over windows of the last dim of [N, C, L] (or [C, L]), like `torch.nn.AvgPool1d`. */
 export class AvgPool1d extends Module {
+  /** Window size. */
   readonly kernelSize: number;
+  /** Window step. */
   readonly stride: number;
+  /** Implicit padding on both sides. */
   readonly padding: number;
+  /** Whether output sizes round up instead of down. */
   readonly ceilMode: boolean;
+  /** Whether padding zeros count in the divisor. */
   readonly countIncludePad: boolean;
   constructor(
     kernelSize: number,
@@ -157,7 +198,9 @@ export class AvgPool1d extends Module {
   }
 }
 
+/** Average pooling of the last dim to a fixed length, like `torch.nn.AdaptiveAvgPool1d`. */
 export class AdaptiveAvgPool1d extends Module {
+  /** Target output length. */
   readonly outputSize: number;
   constructor(outputSize: number) {
     super();
@@ -171,15 +214,21 @@ export class AdaptiveAvgPool1d extends Module {
   }
 }
 
+/** Options of `Upsample`: give `size` or `scaleFactor` (like `torch.nn.Upsample`'s arguments). */
 export interface UpsampleOptions {
+  /** Output size of the spatial dims. */
   size?: number | readonly number[];
+  /** Multiplier of the spatial sizes. */
   scaleFactor?: number | readonly number[];
+  /** `'nearest'` (default), `'linear'` (3-d input) or `'bilinear'` (4-d input). */
   mode?: 'nearest' | 'linear' | 'bilinear';
+  /** For the linear modes: align the corner pixels of input and output (default `false`). */
   alignCorners?: boolean | null;
 }
 
 /** Resizes with `F.interpolate`. */
 export class Upsample extends Module {
+  /** The resize settings. */
   readonly opts: UpsampleOptions;
   constructor(opts: UpsampleOptions) {
     super();

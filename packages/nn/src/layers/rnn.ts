@@ -3,6 +3,8 @@
  * RNN (tanh/relu), LSTM (gates i, f, g, o), GRU (gates r, z, n with
  * n = tanh(W_in x + b_in + r * (W_hn h + b_hn))), and their cells. Multi-layer, bidirectional and
  * PackedSequence inputs are supported; with a PackedSequence each sequence stops at its own length.
+ * The packing metadata (batch sizes) is host data and every index tensor is created on the data's
+ * device, so forward and backward read nothing from the device (they run on WebGPU).
  */
 import * as k from '@kindling/core';
 import * as F from '../functional/layers.js';
@@ -22,6 +24,11 @@ interface CellWeights {
   wHh: Tensor;
   bIh: Tensor | null;
   bHh: Tensor | null;
+}
+
+/** An index tensor on `device` (a cpu permutation is copied there; the reverse needs no read either). */
+function onDevice(t: Tensor, device: string): Tensor {
+  return t.device === device ? t : t.to(device);
 }
 
 /** Splits [B, n*H] into n gate tensors [B, H] with one backward node (unbind, not n slices). */
@@ -148,25 +155,37 @@ function runDirection(
   return { out: steps === 1 ? outs[0] : k.cat(outs, 0), h, c };
 }
 
+/** Options of `RNN`, `LSTM` and `GRU` (like `torch.nn.LSTM`'s keyword arguments). */
 export interface RNNOptions extends FactoryOptions {
+  /** Number of stacked recurrent layers (default 1). */
   numLayers?: number;
+  /** Learn the `bias_ih`/`bias_hh` parameters (default `true`). */
   bias?: boolean;
   /** Input and output are [B, T, *] instead of [T, B, *] (hidden states stay [L*D, B, H]). */
   batchFirst?: boolean;
   /** Dropout on the outputs of each layer except the last (training only). */
   dropout?: number;
+  /** Also run each layer backwards and concatenate both directions' outputs (default `false`). */
   bidirectional?: boolean;
 }
 
 /** The shared multi-layer, (bi)directional recurrent machinery. */
 export abstract class RNNBase extends Module {
+  /** Cell type, PyTorch's names: `'RNN_TANH'`, `'RNN_RELU'`, `'LSTM'` or `'GRU'`. */
   readonly mode: Mode;
+  /** Features of each input step. */
   readonly inputSize: number;
+  /** Features of the hidden state. */
   readonly hiddenSize: number;
+  /** Number of stacked layers. */
   readonly numLayers: number;
+  /** Whether the layers have biases. */
   readonly bias: boolean;
+  /** Whether input and output are [B, T, *]. */
   readonly batchFirst: boolean;
+  /** Dropout probability between layers (training only). */
   readonly dropout: number;
+  /** Whether each layer also runs backwards. */
   readonly bidirectional: boolean;
 
   constructor(mode: Mode, inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
@@ -208,6 +227,7 @@ export abstract class RNNBase extends Module {
     this.resetParameters();
   }
 
+  /** Re-initialises every weight and bias with U(-1/√hiddenSize, 1/√hiddenSize), like PyTorch. */
   resetParameters(): void {
     const stdv = this.hiddenSize > 0 ? 1 / Math.sqrt(this.hiddenSize) : 0;
     for (const p of this.parameters()) init.uniform_(p, -stdv, stdv);
@@ -311,8 +331,9 @@ export abstract class RNNBase extends Module {
       if (cc) this.checkHidden('hx[1]', cc, stateShape);
       // The caller's batch order → sorted order of the packed rows.
       if (packed?.sortedIndices) {
-        hh = hh.indexSelect(1, packed.sortedIndices);
-        cc = cc ? cc.indexSelect(1, packed.sortedIndices) : null;
+        const order = onDevice(packed.sortedIndices, hh.device);
+        hh = hh.indexSelect(1, order);
+        cc = cc ? cc.indexSelect(1, order) : null;
       }
       h0 = hh;
       c0 = cc;
@@ -348,8 +369,9 @@ export abstract class RNNBase extends Module {
     let c = isLstm ? k.stack(cN, 0) : null;
     if (packed) {
       if (packed.unsortedIndices) {
-        h = h.indexSelect(1, packed.unsortedIndices);
-        c = c ? c.indexSelect(1, packed.unsortedIndices) : null;
+        const order = onDevice(packed.unsortedIndices, h.device);
+        h = h.indexSelect(1, order);
+        c = c ? c.indexSelect(1, order) : null;
       }
       return [packed.withData(layerIn), h, c];
     }
@@ -373,12 +395,15 @@ export abstract class RNNBase extends Module {
   }
 }
 
+/** Options of `RNN`: those of `RNNOptions` plus the nonlinearity. */
 export interface ElmanRNNOptions extends RNNOptions {
+  /** `'tanh'` (default) or `'relu'`. */
   nonlinearity?: 'tanh' | 'relu';
 }
 
 /** Elman RNN: h_t = tanh(x_t W_ihᵀ + b_ih + h_{t-1} W_hhᵀ + b_hh) (or relu). */
 export class RNN extends RNNBase {
+  /** `'tanh'` or `'relu'`. */
   readonly nonlinearity: 'tanh' | 'relu';
   constructor(inputSize: number, hiddenSize: number, opts: ElmanRNNOptions = {}) {
     const nl = opts.nonlinearity ?? 'tanh';
@@ -439,18 +464,27 @@ export class GRU extends RNNBase {
 
 // ------------------------------------------------------------------ cells
 
+/** Options of `RNNCell`, `LSTMCell` and `GRUCell`. */
 export interface RNNCellOptions extends FactoryOptions {
+  /** Learn `bias_ih` and `bias_hh` (default `true`). */
   bias?: boolean;
 }
 
 /** Shared by the cells: weight_ih [G, I], weight_hh [G, H], bias_ih, bias_hh; U(-1/√H, 1/√H). */
 abstract class RNNCellBase extends Module {
+  /** Features of the input. */
   readonly inputSize: number;
+  /** Features of the hidden state. */
   readonly hiddenSize: number;
+  /** Whether the cell has biases. */
   readonly bias: boolean;
+  /** Input-hidden weights [gates * hiddenSize, inputSize]. */
   weight_ih: Parameter;
+  /** Hidden-hidden weights [gates * hiddenSize, hiddenSize]. */
   weight_hh: Parameter;
+  /** Input-hidden bias [gates * hiddenSize], or `null` without `bias`. */
   bias_ih: Parameter | null;
+  /** Hidden-hidden bias [gates * hiddenSize], or `null` without `bias`. */
   bias_hh: Parameter | null;
   constructor(inputSize: number, hiddenSize: number, gates: number, opts: RNNCellOptions) {
     super();
@@ -463,6 +497,7 @@ abstract class RNNCellBase extends Module {
     this.bias_hh = this.bias ? emptyParameter([gates * hiddenSize], opts) : null;
     this.resetParameters();
   }
+  /** Re-initialises every weight and bias with U(-1/√hiddenSize, 1/√hiddenSize), like PyTorch. */
   resetParameters(): void {
     const stdv = this.hiddenSize > 0 ? 1 / Math.sqrt(this.hiddenSize) : 0;
     for (const p of this.parameters()) init.uniform_(p, -stdv, stdv);
@@ -497,6 +532,7 @@ abstract class RNNCellBase extends Module {
 
 /** One Elman RNN step: `call(x [B, I], h?)` → h'. */
 export class RNNCell extends RNNCellBase {
+  /** `'tanh'` (default) or `'relu'`. */
   readonly nonlinearity: 'tanh' | 'relu';
   constructor(
     inputSize: number,

@@ -5,6 +5,7 @@ import * as init from '../init.js';
 import { Module, Parameter } from '../module.js';
 import { emptyParameter, type FactoryOptions } from './util.js';
 
+/** Options of `Embedding` (like `torch.nn.Embedding`'s keyword arguments). */
 export interface EmbeddingOptions extends FactoryOptions {
   /** This row is initialised to zeros and receives no gradient. */
   paddingIdx?: number | null;
@@ -14,9 +15,13 @@ export interface EmbeddingOptions extends FactoryOptions {
 
 /** A lookup table of `numEmbeddings` vectors of size `embeddingDim`, initialised N(0, 1). */
 export class Embedding extends Module {
+  /** Number of rows in the table. */
   readonly numEmbeddings: number;
+  /** Size of each embedding vector. */
   readonly embeddingDim: number;
+  /** Row that is zero-initialised and receives no gradient (non-negative), or `null`. */
   readonly paddingIdx: number | null;
+  /** The table, [numEmbeddings, embeddingDim]. */
   weight: Parameter;
   constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingOptions = {}) {
     super();
@@ -40,6 +45,7 @@ export class Embedding extends Module {
       this.resetParameters();
     }
   }
+  /** Re-initialises the table with N(0, 1), zeroing the `paddingIdx` row. */
   resetParameters(): void {
     init.normal_(this.weight);
     if (this.paddingIdx !== null) {

@@ -11,17 +11,21 @@ import { emptyParameter, type FactoryOptions } from './util.js';
 
 type Tensor = k.Tensor;
 
+/** Options of `MultiheadAttention` (like `torch.nn.MultiheadAttention`'s keyword arguments). */
 export interface MultiheadAttentionOptions extends FactoryOptions {
   /** Dropout on the attention weights (training only). */
   dropout?: number;
+  /** Learn `in_proj_bias` and the output projection's bias (default `true`). */
   bias?: boolean;
   /** Key/value feature sizes when they differ from embedDim (separate projection weights). */
   kdim?: number;
+  /** Value feature size when it differs from embedDim (default: embedDim). */
   vdim?: number;
   /** Inputs and output are [N, L, E] instead of [L, N, E]. */
   batchFirst?: boolean;
 }
 
+/** Options of `MultiheadAttention.forward` (PyTorch's forward keyword arguments). */
 export interface MultiheadAttentionForwardOptions {
   /** [N, S]; true (or -inf) marks padding keys to ignore. */
   keyPaddingMask?: Tensor | null;
@@ -47,18 +51,31 @@ function additiveMask(mask: Tensor, dtype: k.DType): Tensor {
  * `out_proj`) and semantics; `call(query, key, value, opts)` → `[output, weights | null]`.
  */
 export class MultiheadAttention extends Module {
+  /** Model dimension E (query and output features). */
   readonly embedDim: number;
+  /** Key feature size. */
   readonly kdim: number;
+  /** Value feature size. */
   readonly vdim: number;
+  /** Number of attention heads. */
   readonly numHeads: number;
+  /** Features per head, `embedDim / numHeads`. */
   readonly headDim: number;
+  /** Dropout probability on the attention weights (training only). */
   readonly dropout: number;
+  /** Whether inputs and output are [N, L, E]. */
   readonly batchFirst: boolean;
+  /** Packed query/key/value projection [3E, E] (`null` when kdim or vdim differ from E). */
   declare in_proj_weight: Parameter | null;
+  /** Query projection [E, E] when kdim or vdim differ from E (else `null`). */
   declare q_proj_weight: Parameter | null;
+  /** Key projection [E, kdim] when kdim or vdim differ from E (else `null`). */
   declare k_proj_weight: Parameter | null;
+  /** Value projection [E, vdim] when kdim or vdim differ from E (else `null`). */
   declare v_proj_weight: Parameter | null;
+  /** Packed query/key/value bias [3E], or `null` without `bias`. */
   declare in_proj_bias: Parameter | null;
+  /** The output projection (PyTorch's name `out_proj`). */
   declare out_proj: NonDynamicallyQuantizableLinear;
   constructor(embedDim: number, numHeads: number, opts: MultiheadAttentionOptions = {}) {
     super();
@@ -86,15 +103,19 @@ export class MultiheadAttention extends Module {
     this.registerModule('out_proj', new NonDynamicallyQuantizableLinear(embedDim, embedDim, opts));
     this.resetParameters();
   }
+  /** Alias of `in_proj_weight`. */
   get inProjWeight(): Parameter | null {
     return this.in_proj_weight ?? null;
   }
+  /** Alias of `in_proj_bias`. */
   get inProjBias(): Parameter | null {
     return this.in_proj_bias ?? null;
   }
+  /** Alias of `out_proj`. */
   get outProj(): Linear {
     return this.out_proj;
   }
+  /** Re-initialises like PyTorch: Xavier-uniform projections, zero biases. */
   resetParameters(): void {
     if (this.in_proj_weight) init.xavierUniform_(this.in_proj_weight);
     else {
@@ -207,36 +228,58 @@ export class MultiheadAttention extends Module {
   }
 }
 
+/** The feed-forward activation of `TransformerEncoderLayer`: `'relu'`, `'gelu'` or a function. */
 export type Activation = 'relu' | 'gelu' | ((x: Tensor) => Tensor);
 
+/** Options of `TransformerEncoderLayer` (like `torch.nn.TransformerEncoderLayer`'s keyword arguments). */
 export interface TransformerEncoderLayerOptions extends FactoryOptions {
+  /** Hidden size of the feed-forward block (default 2048). */
   dimFeedforward?: number;
+  /** Dropout probability everywhere in the layer (default 0.1). */
   dropout?: number;
+  /** Feed-forward activation (default `'relu'`). */
   activation?: Activation;
+  /** `eps` of the LayerNorms (default 1e-5). */
   layerNormEps?: number;
+  /** Input and output are [N, L, E] instead of [L, N, E] (default `false`). */
   batchFirst?: boolean;
   /** Pre-norm (LayerNorm before attention/feed-forward) instead of post-norm. */
   normFirst?: boolean;
+  /** Learn biases in the linear layers and LayerNorms (default `true`). */
   bias?: boolean;
 }
 
+/** Options of `TransformerEncoderLayer.forward` and `TransformerEncoder.forward`. */
 export interface TransformerEncoderForwardOptions {
+  /** Attention mask [L, L] or [N*nhead, L, L]: `true` (bool) blocks attention, floats are added. */
   srcMask?: Tensor | null;
+  /** [N, L]; `true` (or -inf) marks padding positions to ignore. */
   srcKeyPaddingMask?: Tensor | null;
+  /** Apply a causal mask when no `srcMask` is given (default `false`). */
   isCausal?: boolean;
 }
 
 /** Self-attention then feed-forward, each with dropout, a residual and LayerNorm (PyTorch's layout). */
 export class TransformerEncoderLayer extends Module {
+  /** The self-attention block (PyTorch's name `self_attn`). */
   self_attn: MultiheadAttention;
+  /** Feed-forward expansion, dModel → dimFeedforward. */
   linear1: Linear;
+  /** Dropout inside the feed-forward block. */
   dropout: Dropout;
+  /** Feed-forward projection, dimFeedforward → dModel. */
   linear2: Linear;
+  /** Whether LayerNorm comes before each block (pre-norm) rather than after the residual. */
   readonly normFirst: boolean;
+  /** LayerNorm of the attention block. */
   norm1: LayerNorm;
+  /** LayerNorm of the feed-forward block. */
   norm2: LayerNorm;
+  /** Dropout on the attention output. */
   dropout1: Dropout;
+  /** Dropout on the feed-forward output. */
   dropout2: Dropout;
+  /** The feed-forward activation. */
   readonly activation: (x: Tensor) => Tensor;
   constructor(dModel: number, nhead: number, opts: TransformerEncoderLayerOptions = {}) {
     super();
@@ -259,6 +302,7 @@ export class TransformerEncoderLayer extends Module {
     else if (typeof act === 'function') this.activation = act;
     else throw new Error(`activation should be relu/gelu, not ${String(act)}`);
   }
+  /** Alias of `self_attn`. */
   get selfAttn(): MultiheadAttention {
     return this.self_attn;
   }
@@ -292,8 +336,11 @@ export class TransformerEncoderLayer extends Module {
 
 /** A stack of `numLayers` independent copies of `encoderLayer`, with an optional final norm. */
 export class TransformerEncoder extends Module {
+  /** The independent copies of the encoder layer. */
   layers: ModuleList<TransformerEncoderLayer>;
+  /** Number of layers. */
   readonly numLayers: number;
+  /** Final normalisation, or `null`. */
   norm: Module | null;
   constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, opts: { norm?: Module | null } = {}) {
     super();

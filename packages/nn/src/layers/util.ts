@@ -3,7 +3,9 @@ import { Parameter } from '../module.js';
 
 /** Where a layer's parameters are created (PyTorch's factory kwargs). */
 export interface FactoryOptions {
+  /** Dtype of the parameters (default `float32`). */
   dtype?: k.DType;
+  /** Device of the parameters (default: the default device). */
   device?: string;
 }
 

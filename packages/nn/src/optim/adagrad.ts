@@ -4,11 +4,17 @@ import { check, Optimizer, type OptimizerOptions, type ParamGroup, type ParamsIn
 
 type Tensor = k.Tensor;
 
+/** Options of `Adagrad` (like `torch.optim.Adagrad`'s arguments); `lr` defaults to 1e-2. */
 export interface AdagradOptions extends OptimizerOptions {
+  /** Learning-rate decay per step (default 0). */
   lrDecay: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay: number;
+  /** Starting value of the sum of squared gradients (default 0). */
   initialAccumulatorValue: number;
+  /** Added to the denominator for stability (default 1e-10). */
   eps: number;
+  /** Maximise the objective instead of minimising it (default `false`). */
   maximize: boolean;
 }
 

@@ -4,16 +4,23 @@ import { check, Optimizer, type OptimizerOptions, type ParamGroup, type ParamsIn
 
 type Tensor = k.Tensor;
 
+/** Options of `Adam` and `AdamW` (like `torch.optim.Adam`'s arguments); `lr` defaults to 1e-3. */
 export interface AdamOptions extends OptimizerOptions {
+  /** Decay rates of the first and second moment averages (default `[0.9, 0.999]`). */
   betas: [number, number];
+  /** Added to the denominator for stability (default 1e-8). */
   eps: number;
+  /** Weight decay (default 0 for Adam, 1e-2 for AdamW). */
   weightDecay: number;
+  /** Use the running maximum of the second moment, AMSGrad (default `false`). */
   amsgrad: boolean;
+  /** Maximise the objective instead of minimising it (default `false`). */
   maximize: boolean;
   /** Decoupled (AdamW-style) weight decay instead of L2 added to the gradient. */
   decoupledWeightDecay: boolean;
 }
 
+/** Options of `AdamW`: those of Adam, with `weightDecay` 1e-2 and `decoupledWeightDecay` true by default. */
 export type AdamWOptions = AdamOptions;
 
 function validate(g: ParamGroup<AdamOptions>): void {

@@ -1,4 +1,8 @@
-/** `optim`: PyTorch's torch.optim (optimizers with parameter groups) and `optim.lrScheduler`. */
+/**
+ * `optim`: PyTorch's torch.optim (optimizers with parameter groups) and `optim.lrScheduler`.
+ *
+ * @module
+ */
 export { Adagrad, type AdagradOptions } from './adagrad.js';
 export { Adam, type AdamOptions, AdamW, type AdamWOptions } from './adam.js';
 export * as lrScheduler from './lr_scheduler.js';

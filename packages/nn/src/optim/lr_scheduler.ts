@@ -1,6 +1,8 @@
 /**
  * PyTorch's torch.optim.lr_scheduler, computing the same numbers the same way (recursive forms
  * where PyTorch's `get_lr` is recursive, closed forms where it uses them).
+ *
+ * @module
  */
 import type { Optimizer, ParamGroup } from './optimizer.js';
 
@@ -39,8 +41,11 @@ function plainCopy(v: unknown): unknown {
 
 /** Base class (PyTorch's LRScheduler): `step()` advances `lastEpoch` and writes each group's lr. */
 export abstract class LRScheduler {
+  /** The optimizer whose learning rates are scheduled. */
   readonly optimizer: AnyOptimizer;
+  /** Each group's initial lr (`initialLr`). */
   baseLrs: number[];
+  /** The current epoch, PyTorch's `last_epoch`: 0 after construction, then +1 per `step()`. */
   lastEpoch: number;
   /** @internal */ _stepCount = 0;
   protected lastLr: number[] = [];
@@ -114,6 +119,7 @@ export abstract class LRScheduler {
     this.lastLr = this.optimizer.paramGroups.map(lrOf);
   }
 
+  /** The scheduler's fields except the optimizer and functions, like PyTorch's `state_dict()`. */
   stateDict(): SchedulerStateDict {
     const out: SchedulerStateDict = {};
     for (const [key, v] of Object.entries(this)) {
@@ -125,6 +131,7 @@ export abstract class LRScheduler {
     return out;
   }
 
+  /** Restores fields saved by `stateDict()`. */
   loadStateDict(sd: SchedulerStateDict): void {
     for (const [key, v] of Object.entries(sd)) {
       if (key === 'optimizer') continue;
@@ -142,14 +149,19 @@ function perGroup(name: string, optimizer: AnyOptimizer, v: number | readonly nu
 
 // ------------------------------------------------------------------ simple schedules
 
+/** Options of `StepLR` (like `torch.optim.lr_scheduler.StepLR`'s arguments). */
 export interface StepLROptions {
+  /** Multiplicative factor of the decay (default 0.1). */
   gamma?: number;
+  /** Index of the last epoch, to resume a schedule (default -1: start fresh). */
   lastEpoch?: number;
 }
 
 /** Multiplies the lr by `gamma` every `stepSize` epochs. */
 export class StepLR extends LRScheduler {
+  /** Epochs between decays. */
   stepSize: number;
+  /** Multiplicative factor of the decay. */
   gamma: number;
   constructor(optimizer: AnyOptimizer, stepSize: number, opts: StepLROptions = {}) {
     super(optimizer, opts.lastEpoch ?? -1, false);
@@ -159,6 +171,7 @@ export class StepLR extends LRScheduler {
     this.gamma = opts.gamma ?? 0.1;
     this._initialStep();
   }
+  /** The learning rates for `lastEpoch` (PyTorch's `get_lr`). */
   getLr(): number[] {
     const groups = this.optimizer.paramGroups;
     if (this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0) return groups.map(lrOf);
@@ -169,14 +182,19 @@ export class StepLR extends LRScheduler {
   }
 }
 
+/** Options of `MultiStepLR` (like `torch.optim.lr_scheduler.MultiStepLR`'s arguments). */
 export interface MultiStepLROptions {
+  /** Multiplicative factor of the decay (default 0.1). */
   gamma?: number;
+  /** Index of the last epoch, to resume a schedule (default -1: start fresh). */
   lastEpoch?: number;
 }
 
 /** Multiplies the lr by `gamma` at each milestone (a milestone listed twice applies twice). */
 export class MultiStepLR extends LRScheduler {
+  /** Epochs at which the lr decays, sorted. */
   milestones: number[];
+  /** Multiplicative factor of the decay. */
   gamma: number;
   constructor(optimizer: AnyOptimizer, milestones: readonly number[], opts: MultiStepLROptions = {}) {
     super(optimizer, opts.lastEpoch ?? -1, false);
@@ -184,6 +202,7 @@ export class MultiStepLR extends LRScheduler {
     this.gamma = opts.gamma ?? 0.1;
     this._initialStep();
   }
+  /** The learning rates for `lastEpoch` (PyTorch's `get_lr`). */
   getLr(): number[] {
     const groups = this.optimizer.paramGroups;
     const count = this.milestones.filter((m) => m === this.lastEpoch).length;
@@ -196,18 +215,22 @@ export class MultiStepLR extends LRScheduler {
   }
 }
 
+/** Options of `ExponentialLR` (like `torch.optim.lr_scheduler.ExponentialLR`'s arguments). */
 export interface ExponentialLROptions {
+  /** Index of the last epoch, to resume a schedule (default -1: start fresh). */
   lastEpoch?: number;
 }
 
 /** Multiplies the lr by `gamma` every epoch. */
 export class ExponentialLR extends LRScheduler {
+  /** Multiplicative factor of the decay per epoch. */
   gamma: number;
   constructor(optimizer: AnyOptimizer, gamma: number, opts: ExponentialLROptions = {}) {
     super(optimizer, opts.lastEpoch ?? -1, false);
     this.gamma = gamma;
     this._initialStep();
   }
+  /** The learning rates for `lastEpoch` (PyTorch's `get_lr`). */
   getLr(): number[] {
     const groups = this.optimizer.paramGroups;
     if (this.isInitial) return groups.map(lrOf);
@@ -218,14 +241,19 @@ export class ExponentialLR extends LRScheduler {
   }
 }
 
+/** Options of `CosineAnnealingLR` (like `torch.optim.lr_scheduler.CosineAnnealingLR`'s arguments). */
 export interface CosineAnnealingLROptions {
+  /** Minimum learning rate (default 0). */
   etaMin?: number;
+  /** Index of the last epoch, to resume a schedule (default -1: start fresh). */
   lastEpoch?: number;
 }
 
 /** Cosine annealing from the base lr to `etaMin` over `tMax` epochs, via PyTorch's recursive form. */
 export class CosineAnnealingLR extends LRScheduler {
+  /** Number of epochs of a half cosine period. */
   tMax: number;
+  /** Minimum learning rate. */
   etaMin: number;
   constructor(optimizer: AnyOptimizer, tMax: number, opts: CosineAnnealingLROptions = {}) {
     super(optimizer, opts.lastEpoch ?? -1, false);
@@ -233,6 +261,7 @@ export class CosineAnnealingLR extends LRScheduler {
     this.etaMin = opts.etaMin ?? 0;
     this._initialStep();
   }
+  /** The learning rates for `lastEpoch` (PyTorch's `get_lr`). */
   getLr(): number[] {
     const groups = this.optimizer.paramGroups;
     const { tMax, etaMin, lastEpoch } = this;
@@ -257,12 +286,15 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 }
 
+/** Options of `LambdaLR` (like `torch.optim.lr_scheduler.LambdaLR`'s arguments). */
 export interface LambdaLROptions {
+  /** Index of the last epoch, to resume a schedule (default -1: start fresh). */
   lastEpoch?: number;
 }
 
 /** lr = base lr × `lrLambda(epoch)` (one function, or one per group). */
 export class LambdaLR extends LRScheduler {
+  /** The lr multiplier functions of epoch, one per parameter group. */
   lrLambdas: ((epoch: number) => number)[];
   constructor(
     optimizer: AnyOptimizer,
@@ -278,20 +310,27 @@ export class LambdaLR extends LRScheduler {
     }
     this._initialStep();
   }
+  /** The learning rates for `lastEpoch` (PyTorch's `get_lr`). */
   getLr(): number[] {
     return this.baseLrs.map((b, i) => b * this.lrLambdas[i](this.lastEpoch));
   }
 }
 
+/** Options of `ConstantLR` (like `torch.optim.lr_scheduler.ConstantLR`'s arguments). */
 export interface ConstantLROptions {
+  /** Multiplier of the lr until `totalIters`, in [0, 1] (default 1/3). */
   factor?: number;
+  /** Number of steps the factor applies for (default 5). */
   totalIters?: number;
+  /** Index of the last epoch, to resume a schedule (default -1: start fresh). */
   lastEpoch?: number;
 }
 
 /** Multiplies the lr by `factor` until `totalIters` steps have passed. */
 export class ConstantLR extends LRScheduler {
+  /** Multiplier of the lr until `totalIters`. */
   factor: number;
+  /** Number of steps the factor applies for. */
   totalIters: number;
   constructor(optimizer: AnyOptimizer, opts: ConstantLROptions = {}) {
     super(optimizer, opts.lastEpoch ?? -1, false);
@@ -302,6 +341,7 @@ export class ConstantLR extends LRScheduler {
     this.totalIters = opts.totalIters ?? 5;
     this._initialStep();
   }
+  /** The learning rates for `lastEpoch` (PyTorch's `get_lr`). */
   getLr(): number[] {
     const groups = this.optimizer.paramGroups;
     if (this.lastEpoch === 0) return groups.map((g) => g.lr * this.factor);
@@ -314,17 +354,25 @@ export class ConstantLR extends LRScheduler {
   }
 }
 
+/** Options of `LinearLR` (like `torch.optim.lr_scheduler.LinearLR`'s arguments). */
 export interface LinearLROptions {
+  /** Multiplier of the lr at the first step, in (0, 1] (default 1/3). */
   startFactor?: number;
+  /** Multiplier of the lr after `totalIters` steps, in [0, 1] (default 1). */
   endFactor?: number;
+  /** Number of steps to reach `endFactor` (default 5). */
   totalIters?: number;
+  /** Index of the last epoch, to resume a schedule (default -1: start fresh). */
   lastEpoch?: number;
 }
 
 /** Scales the lr linearly from `startFactor` to `endFactor` over `totalIters` steps. */
 export class LinearLR extends LRScheduler {
+  /** Multiplier of the lr at the first step. */
   startFactor: number;
+  /** Multiplier of the lr after `totalIters` steps. */
   endFactor: number;
+  /** Number of steps to reach `endFactor`. */
   totalIters: number;
   constructor(optimizer: AnyOptimizer, opts: LinearLROptions = {}) {
     super(optimizer, opts.lastEpoch ?? -1, false);
@@ -339,6 +387,7 @@ export class LinearLR extends LRScheduler {
     this.totalIters = opts.totalIters ?? 5;
     this._initialStep();
   }
+  /** The learning rates for `lastEpoch` (PyTorch's `get_lr`). */
   getLr(): number[] {
     const groups = this.optimizer.paramGroups;
     const { startFactor: s, endFactor: e, totalIters: n, lastEpoch: t } = this;
@@ -352,13 +401,17 @@ export class LinearLR extends LRScheduler {
   }
 }
 
+/** Options of `SequentialLR` (like `torch.optim.lr_scheduler.SequentialLR`'s arguments). */
 export interface SequentialLROptions {
+  /** Index of the last epoch, to resume a schedule (default -1: start fresh). */
   lastEpoch?: number;
 }
 
 /** Runs `schedulers` one after another, switching at each milestone. */
 export class SequentialLR extends LRScheduler {
+  /** The schedulers, run one after another. */
   schedulers: LRScheduler[];
+  /** Epochs at which the next scheduler takes over. */
   milestones: number[];
   constructor(
     optimizer: AnyOptimizer,
@@ -391,9 +444,11 @@ export class SequentialLR extends LRScheduler {
     this.schedulers[0]._initialStep();
     this.lastLr = this.schedulers[0].getLastLr();
   }
+  /** The learning rates of the scheduler active at `lastEpoch`. */
   getLr(): number[] {
     return this.schedulers[bisectRight(this.milestones, this.lastEpoch)].getLastLr();
   }
+  /** Advances the active scheduler one step, switching schedulers at milestones. */
   override step(): void {
     this.lastEpoch += 1;
     const idx = bisectRight(this.milestones, this.lastEpoch);
@@ -402,12 +457,14 @@ export class SequentialLR extends LRScheduler {
     else s.step();
     this.lastLr = s.getLastLr();
   }
+  /** The state, with each scheduler's own state under `_schedulers`. */
   override stateDict(): SchedulerStateDict {
     const out = super.stateDict();
     delete out.schedulers;
     out._schedulers = this.schedulers.map((s) => s.stateDict());
     return out;
   }
+  /** Restores a state from `stateDict()`, including each scheduler's. */
   override loadStateDict(sd: SchedulerStateDict): void {
     const { _schedulers, ...rest } = sd;
     super.loadStateDict(rest);
@@ -426,18 +483,34 @@ function undo(s: LRScheduler): void {
 
 // ------------------------------------------------------------------ OneCycleLR
 
+/**
+ * Options of `OneCycleLR` (like `torch.optim.lr_scheduler.OneCycleLR`'s arguments): give
+ * `totalSteps`, or `epochs` and `stepsPerEpoch`.
+ */
 export interface OneCycleLROptions {
+  /** Total number of steps in the cycle. */
   totalSteps?: number;
+  /** Number of epochs, with `stepsPerEpoch`, when `totalSteps` is not given. */
   epochs?: number;
+  /** Steps per epoch, with `epochs`, when `totalSteps` is not given. */
   stepsPerEpoch?: number;
+  /** Fraction of the cycle spent increasing the lr (default 0.3). */
   pctStart?: number;
+  /** `'cos'` (default) or `'linear'` annealing. */
   annealStrategy?: 'cos' | 'linear';
+  /** Cycle momentum (or Adam's beta1) inversely to the lr (default `true`). */
   cycleMomentum?: boolean;
+  /** Lowest momentum of the cycle, one for all groups or one per group (default 0.85). */
   baseMomentum?: number | readonly number[];
+  /** Highest momentum of the cycle, one for all groups or one per group (default 0.95). */
   maxMomentum?: number | readonly number[];
+  /** The initial lr is `maxLr / divFactor` (default 25). */
   divFactor?: number;
+  /** The final lr is `initialLr / finalDivFactor` (default 1e4). */
   finalDivFactor?: number;
+  /** Warm up and cool down symmetrically, then anneal to the final lr in a third phase (default `false`). */
   threePhase?: boolean;
+  /** Index of the last epoch, to resume a schedule (default -1: start fresh). */
   lastEpoch?: number;
 }
 
@@ -455,9 +528,13 @@ interface Phase {
  * inversely. Step it after every batch.
  */
 export class OneCycleLR extends LRScheduler {
+  /** Total number of steps in the cycle. */
   totalSteps: number;
+  /** `'cos'` or `'linear'`. */
   annealStrategy: 'cos' | 'linear';
+  /** Whether momentum (or beta1) is cycled. */
   cycleMomentum: boolean;
+  /** Whether the cycled momentum is Adam's beta1 (optimizers with `betas`). */
   useBeta1: boolean;
   private readonly phases: Phase[];
 
@@ -564,6 +641,7 @@ export class OneCycleLR extends LRScheduler {
     return (end - start) * pct + start;
   }
 
+  /** The learning rates for `lastEpoch`; also sets the cycled momentum. */
   getLr(): number[] {
     const stepNum = this.lastEpoch;
     if (stepNum > this.totalSteps)
@@ -599,14 +677,23 @@ export class OneCycleLR extends LRScheduler {
 
 // ------------------------------------------------------------------ ReduceLROnPlateau
 
+/** Options of `ReduceLROnPlateau` (like `torch.optim.lr_scheduler.ReduceLROnPlateau`'s arguments). */
 export interface ReduceLROnPlateauOptions {
+  /** `'min'` (default): reduce when the metric stops decreasing; `'max'`: when it stops increasing. */
   mode?: 'min' | 'max';
+  /** Multiplier of the lr on each reduction, below 1 (default 0.1). */
   factor?: number;
+  /** Epochs without improvement tolerated before reducing (default 10). */
   patience?: number;
+  /** Minimum change that counts as an improvement (default 1e-4). */
   threshold?: number;
+  /** `'rel'` (default): relative to the best value; `'abs'`: absolute. */
   thresholdMode?: 'rel' | 'abs';
+  /** Epochs to wait after a reduction before counting bad epochs again (default 0). */
   cooldown?: number;
+  /** Lower bound of the lr, one for all groups or one per group (default 0). */
   minLr?: number | readonly number[];
+  /** Reductions smaller than this are skipped (default 1e-8). */
   eps?: number;
 }
 
@@ -615,19 +702,33 @@ export interface ReduceLROnPlateauOptions {
  * `patience` epochs (then waits `cooldown` epochs).
  */
 export class ReduceLROnPlateau {
+  /** The optimizer whose learning rates are reduced. */
   readonly optimizer: AnyOptimizer;
+  /** `'min'` or `'max'`. */
   mode: 'min' | 'max';
+  /** Multiplier of the lr on each reduction. */
   factor: number;
+  /** Epochs without improvement tolerated before reducing. */
   patience: number;
+  /** Minimum change that counts as an improvement. */
   threshold: number;
+  /** `'rel'` or `'abs'`. */
   thresholdMode: 'rel' | 'abs';
+  /** Epochs to wait after a reduction. */
   cooldown: number;
+  /** Lower bound of the lr, per parameter group. */
   minLrs: number[];
+  /** Reductions smaller than this are skipped. */
   eps: number;
+  /** Best metric seen so far. */
   best: number;
+  /** Consecutive epochs without improvement. */
   numBadEpochs = 0;
+  /** Epochs of cooldown left. */
   cooldownCounter = 0;
+  /** Number of `step` calls so far (or the last `epoch` passed). */
   lastEpoch = 0;
+  /** The worst possible metric for `mode` (±Infinity), the initial `best`. */
   modeWorse: number;
   protected lastLr: number[];
 
@@ -657,10 +758,12 @@ export class ReduceLROnPlateau {
     this.lastLr = optimizer.paramGroups.map(lrOf);
   }
 
+  /** Whether a cooldown is running. */
   get inCooldown(): boolean {
     return this.cooldownCounter > 0;
   }
 
+  /** Whether metric `a` improves on `best` by more than the threshold. */
   isBetter(a: number, best: number): boolean {
     const t = this.threshold;
     if (this.mode === 'min' && this.thresholdMode === 'rel') return a < best * (1 - t);
@@ -697,16 +800,19 @@ export class ReduceLROnPlateau {
     });
   }
 
+  /** The learning rates after the last `step`. */
   getLastLr(): number[] {
     return this.lastLr.slice();
   }
 
+  /** Every field except the optimizer, like PyTorch's `state_dict()`. */
   stateDict(): SchedulerStateDict {
     const out: SchedulerStateDict = {};
     for (const [key, v] of Object.entries(this)) if (key !== 'optimizer') out[key] = plainCopy(v);
     return out;
   }
 
+  /** Restores fields saved by `stateDict()`. */
   loadStateDict(sd: SchedulerStateDict): void {
     for (const [key, v] of Object.entries(sd))
       if (key !== 'optimizer') (this as unknown as Record<string, unknown>)[key] = plainCopy(v);

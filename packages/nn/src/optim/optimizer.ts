@@ -8,6 +8,7 @@ type Tensor = k.Tensor;
 
 /** Options every optimizer has. */
 export interface OptimizerOptions {
+  /** Learning rate (each optimizer has its own default, as in PyTorch). */
   lr: number;
 }
 
@@ -36,12 +37,16 @@ export type ParamState = Record<string, Tensor | number>;
 
 /** PyTorch's optimizer state dict: state by parameter index, and groups listing parameter indices. */
 export interface OptimizerStateDict {
+  /** Per-parameter state, keyed by parameter index across groups. */
   state: Record<number, ParamState>;
+  /** Each group's options, with `params` as parameter indices. */
   paramGroups: (Record<string, unknown> & { params: number[] })[];
 }
 
+/** Re-evaluates the model and returns the loss, for `Optimizer.step(closure)`. */
 export type Closure = () => Tensor | number;
 
+/** Options of `Optimizer.zeroGrad`. */
 export interface OptimizerZeroGradOptions {
   /** Set gradients to null instead of zeroing them (default true, like PyTorch 2). */
   setToNone?: boolean;
@@ -56,8 +61,14 @@ function cloneValue(v: unknown): unknown {
   return v;
 }
 
+/**
+ * Base class of the optimizers (PyTorch's `torch.optim.Optimizer`): parameter groups with per-group
+ * options, per-parameter state, `step`, `zeroGrad` and PyTorch-layout state dicts.
+ */
 export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
+  /** The options a new parameter group starts from. */
   readonly defaults: O;
+  /** The parameter groups; schedulers and user code change options such as `lr` here. */
   readonly paramGroups: ParamGroup<O>[] = [];
   /** Per-parameter state (PyTorch's `optimizer.state[p]`). */
   state: Map<Tensor, ParamState> = new Map();
@@ -227,6 +238,7 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     });
   }
 
+  /** The groups and their options, like PyTorch's `print(optimizer)`. */
   toString(): string {
     const lines = [`${this.constructor.name} (`];
     this.paramGroups.forEach((g, i) => {

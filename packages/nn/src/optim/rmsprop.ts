@@ -4,12 +4,19 @@ import { check, Optimizer, type OptimizerOptions, type ParamGroup, type ParamsIn
 
 type Tensor = k.Tensor;
 
+/** Options of `RMSprop` (like `torch.optim.RMSprop`'s arguments); `lr` defaults to 1e-2. */
 export interface RMSpropOptions extends OptimizerOptions {
+  /** Smoothing constant of the squared-gradient average (default 0.99). */
   alpha: number;
+  /** Added to the denominator for stability (default 1e-8). */
   eps: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay: number;
+  /** Momentum factor (default 0). */
   momentum: number;
+  /** Normalise by the estimated variance of the gradient instead of its second moment (default `false`). */
   centered: boolean;
+  /** Maximise the objective instead of minimising it (default `false`). */
   maximize: boolean;
 }
 

@@ -2,11 +2,17 @@
 import * as k from '@kindling/core';
 import { check, Optimizer, type OptimizerOptions, type ParamGroup, type ParamsInput } from './optimizer.js';
 
+/** Options of `SGD` (like `torch.optim.SGD`'s arguments); `lr` defaults to 1e-3. */
 export interface SGDOptions extends OptimizerOptions {
+  /** Momentum factor μ (default 0). */
   momentum: number;
+  /** Dampening of the momentum (default 0). */
   dampening: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay: number;
+  /** Nesterov momentum; needs momentum > 0 and zero dampening (default `false`). */
   nesterov: boolean;
+  /** Maximise the objective instead of minimising it (default `false`). */
   maximize: boolean;
 }
 

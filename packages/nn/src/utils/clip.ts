@@ -3,6 +3,7 @@ import * as k from '@kindling/core';
 
 type Tensor = k.Tensor;
 
+/** Options of `clipGradNorm_` (like `torch.nn.utils.clip_grad_norm_`'s keyword arguments). */
 export interface ClipGradNormOptions {
   /** Throw when the total norm is NaN or infinite (reads the norm back synchronously). */
   errorIfNonfinite?: boolean;

@@ -3,14 +3,26 @@
  * the sequences still running at each step, longest first), and converting to/from padded
  * tensors. Packing and unpacking are single gathers (indexSelect), so gradients flow back to the
  * padded input.
+ *
+ * Like PyTorch, the packing metadata is host data: `lengths` are numbers or a cpu tensor and
+ * `batchSizes` is a cpu tensor, while the gather indices are built on the host and created on the
+ * data's device. Nothing here reads device data, so packed RNNs run on devices that only read
+ * asynchronously (WebGPU).
+ *
+ * @module
  */
 import * as k from '@kindling/core';
 
 type Tensor = k.Tensor;
 
-function toNumbers(v: Tensor | readonly number[]): number[] {
+/** Host values of packing metadata (lengths, batch sizes); a tensor must be readable synchronously. */
+function toNumbers(v: Tensor | readonly number[], what = 'lengths'): number[] {
   if (v instanceof k.Tensor) {
-    if (v.ndim !== 1) throw new Error(`lengths must be a 1-d tensor (got shape [${v.shape.join(', ')}])`);
+    if (v.ndim !== 1) throw new Error(`${what} must be a 1-d tensor (got shape [${v.shape.join(', ')}])`);
+    if (!v.canReadSync())
+      throw new Error(
+        `'${what}' must be an array of numbers or a cpu tensor (like PyTorch, which wants it on the CPU), but got a tensor on '${v.device}'; keep it on the cpu, or move it there first with 'await t.toAsync("cpu")'`,
+      );
     return Array.from(v.dataSync(), Number);
   }
   return v.slice();
@@ -20,11 +32,18 @@ function int32(values: readonly number[] | Int32Array, device?: string): Tensor 
   return k.tensor(Int32Array.from(values), { dtype: 'int32', device });
 }
 
-function invertPermutation(perm: Tensor): Tensor {
-  const p = perm.dataSync();
-  const inv = new Int32Array(p.length);
+function invertList(p: readonly number[]): number[] {
+  const inv = new Array<number>(p.length);
   for (let i = 0; i < p.length; i++) inv[p[i]] = i;
-  return int32(inv, perm.device);
+  return inv;
+}
+
+/** The inverse permutation, computed where `perm` lives (a scatter on devices without sync reads). */
+function invertPermutation(perm: Tensor): Tensor {
+  if (perm.canReadSync()) return int32(invertList(Array.from(perm.dataSync(), Number)), perm.device);
+  const n = perm.numel();
+  const positions = k.arange(n, { dtype: 'int32', device: perm.device });
+  return k.zeros([n], { dtype: 'int32', device: perm.device }).scatter(0, perm, positions);
 }
 
 /**
@@ -34,10 +53,13 @@ function invertPermutation(perm: Tensor): Tensor {
  * sorted); `unsortedIndices` is its inverse.
  */
 export class PackedSequence {
+  /** The packed rows, [sum(lengths), *]. */
   readonly data: Tensor;
-  /** int32 cpu tensor, one entry per time step. */
+  /** int32 cpu tensor (host data, like PyTorch's), one entry per time step. */
   readonly batchSizes: Tensor;
+  /** On the data's device (or null). */
   readonly sortedIndices: Tensor | null;
+  /** On the data's device (or null). */
   readonly unsortedIndices: Tensor | null;
   private sizes: number[] | null = null;
   constructor(
@@ -51,25 +73,76 @@ export class PackedSequence {
     this.sortedIndices = sortedIndices;
     this.unsortedIndices = unsortedIndices ?? (sortedIndices ? invertPermutation(sortedIndices) : null);
   }
-  /** `batchSizes` as numbers. */
+  /** `batchSizes` as numbers (host data: `batchSizes` must be a cpu tensor). */
   batchSizesList(): number[] {
-    if (this.sizes === null) this.sizes = Array.from(this.batchSizes.dataSync(), Number);
+    if (this.sizes === null) this.sizes = toNumbers(this.batchSizes, 'batchSizes');
     return this.sizes;
   }
   /** The same packing around new data (e.g. an RNN's output). */
   withData(data: Tensor): PackedSequence {
-    return new PackedSequence(data, this.batchSizes, this.sortedIndices, this.unsortedIndices);
+    return derive(this, data, this.sortedIndices, this.unsortedIndices);
   }
+  /**
+   * Moves/converts the data; the permutations follow the data's device (rebuilt from host copies
+   * when known, so no device is read); `batchSizes` stays on the cpu.
+   */
   to(target: k.DType | string | { dtype?: k.DType; device?: string }): PackedSequence {
     const data = this.data.to(target);
     if (data === this.data) return this;
     const dev = data.device;
-    const move = (t: Tensor | null) => (t && t.device !== dev ? t.to(dev) : t);
-    return new PackedSequence(data, this.batchSizes, move(this.sortedIndices), move(this.unsortedIndices));
+    const order = hostOrder.get(this);
+    const move = (t: Tensor | null, host: number[] | undefined) =>
+      !t || t.device === dev ? t : host ? int32(host, dev) : t.to(dev);
+    return derive(
+      this,
+      data,
+      move(this.sortedIndices, order?.sorted),
+      move(this.unsortedIndices, order?.unsorted),
+    );
   }
 }
 
+/** Host copies of the permutations of PackedSequences built here (no device read needed to use them). */
+const hostOrder = new WeakMap<PackedSequence, { sorted: number[]; unsorted: number[] }>();
+
+function derive(
+  p: PackedSequence,
+  data: Tensor,
+  sorted: Tensor | null,
+  unsorted: Tensor | null,
+): PackedSequence {
+  const q = new PackedSequence(data, p.batchSizes, sorted, unsorted);
+  const order = hostOrder.get(p);
+  if (order) hostOrder.set(q, order);
+  return q;
+}
+
+/** A PackedSequence whose sort order is known on the host; index tensors go to the data's device. */
+function packedWithOrder(data: Tensor, batchSizes: number[], order: number[] | null): PackedSequence {
+  if (!order) return new PackedSequence(data, int32(batchSizes));
+  const dev = data.device;
+  const unsorted = invertList(order);
+  const p = new PackedSequence(data, int32(batchSizes), int32(order, dev), int32(unsorted, dev));
+  hostOrder.set(p, { sorted: order, unsorted });
+  return p;
+}
+
+/** `unsortedIndices` as numbers, from the host copy or a synchronous read of a cpu/wasm tensor. */
+function unsortedList(p: PackedSequence): number[] | null {
+  const u = p.unsortedIndices;
+  if (!u) return null;
+  const known = hostOrder.get(p);
+  if (known) return known.unsorted;
+  if (!u.canReadSync())
+    throw new Error(
+      `padPackedSequence: unsortedIndices live on '${u.device}', which cannot be read synchronously to unsort the lengths; build the PackedSequence with packPaddedSequence/packSequence, or pass index tensors on the cpu`,
+    );
+  return Array.from(u.dataSync(), Number);
+}
+
+/** Options of `packPaddedSequence` (like `torch.nn.utils.rnn.pack_padded_sequence`'s arguments). */
 export interface PackOptions {
+  /** The input is [B, T, *] instead of [T, B, *] (default `false`). */
   batchFirst?: boolean;
   /** When true (the default) lengths must be sorted longest first; otherwise the batch is sorted here. */
   enforceSorted?: boolean;
@@ -97,7 +170,7 @@ export function packPaddedSequence(
     throw new Error(
       `Expected \`len(lengths)\` to be equal to batch_size, but got ${lens.length} (batch_size=${b})`,
     );
-  let sortedIndices: Tensor | null = null;
+  let order: number[] | null = null;
   let x = input;
   if (enforceSorted) {
     for (let i = 1; i < lens.length; i++)
@@ -106,10 +179,10 @@ export function packPaddedSequence(
           '`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You can pass `enforceSorted: false` to packPaddedSequence and/or packSequence to sidestep this requirement if you do not need ONNX exportability.',
         );
   } else {
-    const order = lens.map((_, i) => i).sort((i, j) => lens[j] - lens[i] || i - j);
-    sortedIndices = int32(order, input.device);
-    lens = order.map((i) => lens[i]);
-    x = x.indexSelect(bdim, sortedIndices);
+    const perm = lens.map((_, i) => i).sort((i, j) => lens[j] - lens[i] || i - j);
+    order = perm;
+    lens = perm.map((i) => lens[i]);
+    x = x.indexSelect(bdim, int32(perm, input.device));
   }
   if (lens.length > 0 && lens[lens.length - 1] <= 0)
     throw new Error(
@@ -130,11 +203,14 @@ export function packPaddedSequence(
   }
   const flat = x.reshape([t * b, ...x.shape.slice(2)]);
   const data = flat.indexSelect(0, int32(rows, input.device));
-  return new PackedSequence(data, int32(batchSizes), sortedIndices);
+  return packedWithOrder(data, batchSizes, order);
 }
 
+/** Options of `padPackedSequence` (like `torch.nn.utils.rnn.pad_packed_sequence`'s arguments). */
 export interface PadPackedOptions {
+  /** Return [B, T, *] instead of [T, B, *] (default `false`). */
   batchFirst?: boolean;
+  /** Value of the padded slots (default 0). */
   paddingValue?: number;
   /** Pad to this many steps (at least the longest sequence). */
   totalLength?: number | null;
@@ -172,17 +248,23 @@ export function padPackedSequence(sequence: PackedSequence, opts: PadPackedOptio
   const lens = new Int32Array(b);
   for (let t = 0; t < steps; t++) for (let i = 0; i < sizes[t]; i++) lens[i]++;
   let lengths = int32(lens);
-  if (sequence.unsortedIndices) {
-    padded = padded.indexSelect(1, sequence.unsortedIndices);
-    lengths = lengths.indexSelect(0, sequence.unsortedIndices.to('cpu'));
+  const unsorted = unsortedList(sequence);
+  if (sequence.unsortedIndices && unsorted) {
+    const u = sequence.unsortedIndices;
+    padded = padded.indexSelect(1, u.device === data.device ? u : int32(unsorted, data.device));
+    lengths = int32(unsorted.map((i) => lens[i]));
   }
   if (opts.batchFirst) padded = padded.transpose(0, 1);
   return [padded, lengths];
 }
 
+/** Options of `padSequence` (like `torch.nn.utils.rnn.pad_sequence`'s arguments). */
 export interface PadSequenceOptions {
+  /** Return [B, maxL, *] instead of [maxL, B, *] (default `false`). */
   batchFirst?: boolean;
+  /** Value of the padded slots (default 0). */
   paddingValue?: number;
+  /** Pad after (`'right'`, default) or before (`'left'`) each sequence. */
   paddingSide?: 'right' | 'left';
 }
 
