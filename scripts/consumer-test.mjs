@@ -34,13 +34,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM, chromiumLaunchOptions } from './lib/chromium.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
 const keep = argv.includes('--keep');
 const noBrowser = argv.includes('--no-browser') || process.env.KINDLING_CONSUMER_NO_BROWSER === '1';
 const jsonOut = argv.includes('--json') ? argv[argv.indexOf('--json') + 1] : null;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Backends whose packages cannot run in plain Node without extra native setup. */
 const BROWSER_ONLY = new Set(['webgpu']);
 
@@ -429,28 +429,7 @@ async function browserCheck(projectDir, devices) {
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${server.address().port}/`;
   const profile = mkdtempSync(join(tmpdir(), 'kindling-chromium-'));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    ignoreDefaultArgs: ['--headless'],
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--enable-unsafe-webgpu',
-      '--disable-gpu-sandbox',
-      '--disable-dev-shm-usage',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    env: {
-      ...process.env,
-      HOME: profile,
-      XDG_CONFIG_HOME: profile,
-      XDG_CACHE_HOME: profile,
-      MESA_SHADER_CACHE_DISABLE: 'true',
-    },
-  });
+  const browser = await chromium.launchPersistentContext(profile, chromiumLaunchOptions(profile));
   try {
     const page = await browser.newPage();
     const errors = [];

@@ -13,10 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, chromiumLaunchOptions } from '../../../scripts/lib/chromium.mjs';
 import type { BenchReport } from '../src/workloads/types.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const fixtureDir = join(root, 'test/fixtures');
 const fixture = JSON.parse(readFileSync(join(fixtureDir, 'results-fixture.json'), 'utf8')) as BenchReport;
 
@@ -38,7 +38,7 @@ interface ChartInfo {
   data: Array<Array<number | null>>;
 }
 
-describe.skipIf(!existsSync(chromiumPath))('dashboard (Chromium)', () => {
+describe.skipIf(!existsSync(CHROMIUM))('dashboard (Chromium)', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'kindling-dashboard-'));
   const outDir = join(tmp, 'site');
   let server: PreviewServer;
@@ -62,26 +62,7 @@ describe.skipIf(!existsSync(chromiumPath))('dashboard (Chromium)', () => {
     const home = join(tmp, 'home');
     mkdirSync(home, { recursive: true });
     context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
-      executablePath: chromiumPath,
-      ignoreDefaultArgs: ['--headless'],
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--enable-unsafe-webgpu',
-        '--disable-gpu-sandbox',
-        '--disable-dev-shm-usage',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      env: {
-        ...process.env,
-        HOME: home,
-        XDG_CONFIG_HOME: join(home, '.config'),
-        XDG_CACHE_HOME: join(home, '.cache'),
-        MESA_SHADER_CACHE_DISABLE: 'true',
-      },
+      ...chromiumLaunchOptions(home),
       viewport: { width: 1400, height: 900 },
     });
     page = context.pages()[0] ?? (await context.newPage());

@@ -93,3 +93,20 @@ it('packed LSTM (bidirectional, unsorted) gives cpu outputs and gradients', () =
   res.wasm.out.forEach((v, i) => expect(v).toBeCloseTo(res.cpu.out[i], 5));
   res.wasm.grad.forEach((v, i) => expect(v).toBeCloseTo(res.cpu.grad[i], 4));
 });
+
+it('packing metadata stays on cpu when the default device is wasm (as PyTorch keeps it on the CPU)', () => {
+  const prev = k.getDefaultDevice();
+  k.setDefaultDevice('wasm');
+  try {
+    const x = k.randn([3, 5, 2]);
+    const packed = nn.utils.rnn.packPaddedSequence(x, [5, 3, 2], { batchFirst: true, enforceSorted: false });
+    expect(packed.data.device).toBe('wasm');
+    expect(packed.batchSizes.device).toBe('cpu');
+    const [padded, lengths] = nn.utils.rnn.padPackedSequence(packed, { batchFirst: true });
+    expect(padded.device).toBe('wasm');
+    expect(lengths.device).toBe('cpu');
+    expect(lengths.tolist()).toEqual([5, 3, 2]);
+  } finally {
+    k.setDefaultDevice(prev);
+  }
+});

@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, expect, it } from 'vitest';
+import { CHROMIUM, chromiumLaunchOptions } from '../../../scripts/lib/chromium.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'kindling-webgpu-browser-'));
 let server: Server | null = null;
@@ -49,28 +49,7 @@ it.skipIf(!existsSync(CHROMIUM))(
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
     const home = join(tmp, 'home');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      ignoreDefaultArgs: ['--headless'],
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--enable-unsafe-webgpu',
-        '--disable-gpu-sandbox',
-        '--disable-dev-shm-usage',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      env: {
-        ...process.env,
-        HOME: home,
-        XDG_CONFIG_HOME: home,
-        XDG_CACHE_HOME: home,
-        MESA_SHADER_CACHE_DISABLE: 'true',
-      },
-    });
+    const browser = await chromium.launch(chromiumLaunchOptions(home));
     try {
       const page = await browser.newPage();
       const errors: string[] = [];

@@ -50,6 +50,19 @@ describe('memory', () => {
     expect(k.memory().numTensors).toBe(before);
   });
 
+  it('conv2d without a recorded graph frees its column buffer and pre-bias result at once', () => {
+    const x = k.randn([2, 3, 8, 8]);
+    const w = k.randn([4, 3, 3, 3]);
+    const b = k.randn([4]);
+    const before = k.memory();
+    const y = k.conv2d(x, w, b, { padding: 1 });
+    // Only the output's storage stays alive; im2col's columns and the matmul result are released
+    // without waiting for the garbage collector.
+    expect(k.memory().numTensors - before.numTensors).toBe(1);
+    expect(k.memory().numBytes - before.numBytes).toBe(2 * 4 * 8 * 8 * 4);
+    y.dispose();
+  });
+
   it('tidy accepts async functions', async () => {
     const before = k.memory().numTensors;
     const out = await k.tidy(async () => {

@@ -236,7 +236,8 @@ export function kindlingImpls(device: string): Partial<Record<WorkloadGroup, Imp
         device,
       );
       const x = t(uniform(40, batch * maxLen * input), [batch, maxLen, input]);
-      const seqLengths = t(Int32Array.from(lens), [batch]);
+      // Sequence lengths live on the cpu, as PyTorch wants them (packing metadata is host-side).
+      const seqLengths = k.tensor(Int32Array.from(lens), { shape: [batch] });
       const async = !readSyncable(x);
       const whh = () => (model.rnn as unknown as Record<string, Tensor>).weight_hh_l0;
       const step = (): Tensor =>

@@ -138,3 +138,33 @@ registerKernel('copy', 'webgpu', ({ inputs: [src], outputs: [dst] }: Args) => {
   });
   if (tmp) be.release(tmp);
 });
+
+/**
+ * 'add_' (core's optional in-place kernel, see docs/architecture.md): outputs[0] is inputs[0], an
+ * existing contiguous float tensor, and becomes x + alpha·y in one pass with no temporaries. The
+ * product is formed in its own statement as the out-of-place add(x, mul(y, alpha)) does; a shader
+ * compiler may still contract it into a fused multiply-add, so results agree with the general path
+ * within rounding rather than bit for bit.
+ */
+registerKernel('add_', 'webgpu', ({ inputs: [, y], outputs: [out], attrs }: Args) => {
+  const be = gpu();
+  const n = numelOf(out.shape);
+  if (n === 0) return;
+  be.materialize(out.data);
+  const type = storageType(out.dtype);
+  let yOp = inOperand(be, y);
+  // One buffer cannot be bound twice when one binding writes: copy y away if it shares x's storage.
+  const tmp = y.data.buf === out.data.buf ? be.acquire(y.data.numel * 4) : null;
+  if (tmp) {
+    be.copyBuffer(yOp.buf, tmp, y.data.numel * 4);
+    yOp = { ...yOp, buf: tmp };
+  }
+  runMap(be, {
+    key: `add_:${type}`,
+    shape: out.shape,
+    operands: [{ buf: be.bufOf(out.data), type, strides: out.strides, offset: out.offset, write: true }, yOp],
+    body: `let t = pf(X0) * ${conv('b1[o1]', storageType(y.dtype), 'f32')};\n  b0[o0] = ${conv(`${conv('b0[o0]', type, 'f32')} + t`, 'f32', type)};`,
+    extra: [{ f: Number(attrs.alpha) }],
+  });
+  if (tmp) be.release(tmp);
+});

@@ -273,15 +273,22 @@ export function conv2d(
   const l = oh * ow;
   const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0;
   const cols = pointwise ? x.reshape(n, c, l) : im2colRaw(x, { kh, kw, sh, sw, ph, pw, dh, dw, oh, ow });
-  let out =
+  const product =
     groups === 1
       ? weight.reshape(o, kk).matmul(cols)
-      : weight
-          .reshape(groups, o / groups, kk)
-          .matmul(cols.reshape(n, groups, kk, l))
-          .reshape(n, o, l);
-  out = out.reshape(n, o, oh, ow);
-  if (bias) out = out.add(bias.reshape(1, o, 1, 1));
+      : weight.reshape(groups, o / groups, kk).matmul(cols.reshape(n, groups, kk, l));
+  const shaped = product.reshape(n, o, oh, ow);
+  const out = bias ? shaped.add(bias.reshape(1, o, 1, 1)) : shaped;
+  // With no graph recorded nothing else holds the column buffer or the pre-bias product: free them
+  // now rather than at the next collection, so repeated inference calls reuse the same memory
+  // (on wasm, fresh pages of linear memory cost far more than the convolution itself).
+  if (!out.requiresGrad) {
+    if (cols !== x) cols.dispose();
+    if (bias) {
+      shaped.dispose();
+      product.dispose();
+    }
+  }
   return unbatched ? out.squeeze(0) : out;
 }
 

@@ -28,7 +28,8 @@ function toNumbers(v: Tensor | readonly number[], what = 'lengths'): number[] {
   return v.slice();
 }
 
-function int32(values: readonly number[] | Int32Array, device?: string): Tensor {
+/** An int32 tensor on an explicit device: packing metadata is on 'cpu' whatever the default device is. */
+function int32(values: readonly number[] | Int32Array, device: string): Tensor {
   return k.tensor(Int32Array.from(values), { dtype: 'int32', device });
 }
 
@@ -119,10 +120,10 @@ function derive(
 
 /** A PackedSequence whose sort order is known on the host; index tensors go to the data's device. */
 function packedWithOrder(data: Tensor, batchSizes: number[], order: number[] | null): PackedSequence {
-  if (!order) return new PackedSequence(data, int32(batchSizes));
+  if (!order) return new PackedSequence(data, int32(batchSizes, 'cpu'));
   const dev = data.device;
   const unsorted = invertList(order);
-  const p = new PackedSequence(data, int32(batchSizes), int32(order, dev), int32(unsorted, dev));
+  const p = new PackedSequence(data, int32(batchSizes, 'cpu'), int32(order, dev), int32(unsorted, dev));
   hostOrder.set(p, { sorted: order, unsorted });
   return p;
 }
@@ -247,12 +248,15 @@ export function padPackedSequence(sequence: PackedSequence, opts: PadPackedOptio
   let padded = src.indexSelect(0, int32(idx, data.device)).reshape([total, b, ...feat]);
   const lens = new Int32Array(b);
   for (let t = 0; t < steps; t++) for (let i = 0; i < sizes[t]; i++) lens[i]++;
-  let lengths = int32(lens);
+  let lengths = int32(lens, 'cpu');
   const unsorted = unsortedList(sequence);
   if (sequence.unsortedIndices && unsorted) {
     const u = sequence.unsortedIndices;
     padded = padded.indexSelect(1, u.device === data.device ? u : int32(unsorted, data.device));
-    lengths = int32(unsorted.map((i) => lens[i]));
+    lengths = int32(
+      unsorted.map((i) => lens[i]),
+      'cpu',
+    );
   }
   if (opts.batchFirst) padded = padded.transpose(0, 1);
   return [padded, lengths];
