@@ -1,20 +1,7 @@
-import { type KernelArgs, registerKernel } from '@kindling/core';
+import { type KernelArgs, registerKernel, type WindowGeometry } from '@kindling/core';
 import type { CpuHandle } from '../backend.js';
 
-/** Window geometry of im2col, col2im and pooling (see core's ops/nn.ts). */
-interface Geom {
-  readonly kh: number;
-  readonly kw: number;
-  readonly sh: number;
-  readonly sw: number;
-  readonly ph: number;
-  readonly pw: number;
-  readonly dh: number;
-  readonly dw: number;
-  readonly oh: number;
-  readonly ow: number;
-  readonly [k: string]: unknown;
-}
+type Geom = WindowGeometry;
 
 /** 'im2col': x [N, C, H, W] (strided) → out [N, C*kh*kw, oh*ow]; outside the image reads padValue. */
 function im2col({

@@ -2,7 +2,7 @@
  * softmax / logSoftmax (assembly/nn.ts: SIMD max, vectorised exp and scaling along contiguous
  * lines), im2col / col2im (convolution as im2col + GEMM in core) and max_pool2d.
  */
-import { bytesPerElement, type KernelArgs, registerKernel } from '@kindling/core';
+import { bytesPerElement, type KernelArgs, registerKernel, type WindowGeometry } from '@kindling/core';
 import { DT, type WasmHandle, wasmBackend } from '../backend.js';
 import { numel } from '../strided.js';
 
@@ -53,19 +53,7 @@ function softmaxKernel(log: boolean) {
 registerKernel('softmax', 'wasm', softmaxKernel(false));
 registerKernel('logSoftmax', 'wasm', softmaxKernel(true));
 
-interface Geom {
-  readonly kh: number;
-  readonly kw: number;
-  readonly sh: number;
-  readonly sw: number;
-  readonly ph: number;
-  readonly pw: number;
-  readonly dh: number;
-  readonly dw: number;
-  readonly oh: number;
-  readonly ow: number;
-  readonly [k: string]: unknown;
-}
+type Geom = WindowGeometry;
 
 /** Writes the geometry block read by assembly/nn.ts; `strides`: 4 element strides of the operand. */
 function geometry(n: number, c: number, h: number, w: number, g: Geom, strides: readonly number[]): number {

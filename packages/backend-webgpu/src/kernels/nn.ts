@@ -5,24 +5,13 @@
  * - 'col2im': cols [N, C·kh·kw, oh·ow] (strided) summed into [N, C, H, W];
  * - 'max_pool2d': values and int32 flat (y·W + x) argmax indices; NaN wins.
  */
-import { type KernelArgs, registerKernel } from '@kindling/core';
+import { type KernelArgs, registerKernel, type WindowGeometry } from '@kindling/core';
 import type { WebGPUHandle } from '../backend.js';
 import { computeType, conv, inOperand, outOperand, runMap, storageType } from '../codegen.js';
 import { gpu } from '../device.js';
 
-interface Geom {
-  readonly kh: number;
-  readonly kw: number;
-  readonly sh: number;
-  readonly sw: number;
-  readonly ph: number;
-  readonly pw: number;
-  readonly dh: number;
-  readonly dw: number;
-  readonly oh: number;
-  readonly ow: number;
-  readonly [k: string]: unknown;
-}
+type Geom = WindowGeometry;
+
 type Args = KernelArgs<WebGPUHandle, Geom>;
 
 const geomExtra = (g: Geom) => [g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow];

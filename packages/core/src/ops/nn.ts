@@ -17,19 +17,27 @@ import { stack } from './shape.js';
 export type IntOrPair = number | readonly [number, number];
 
 /** The window geometry shared by im2col, col2im and the pooling kernels (2-d). */
-interface Geom {
-  kh: number;
-  kw: number;
-  sh: number;
-  sw: number;
-  ph: number;
-  pw: number;
-  dh: number;
-  dw: number;
+/**
+ * Attributes of the 'im2col', 'col2im' and pooling kernels (shared by every backend): kernel size,
+ * stride, padding and dilation per spatial dim, and the number of window positions along H and W.
+ * Kernels may receive further attributes (e.g. `padValue`).
+ */
+export interface WindowGeometry {
+  readonly kh: number;
+  readonly kw: number;
+  readonly sh: number;
+  readonly sw: number;
+  readonly ph: number;
+  readonly pw: number;
+  readonly dh: number;
+  readonly dw: number;
   /** Number of window positions along H and W. */
-  oh: number;
-  ow: number;
+  readonly oh: number;
+  readonly ow: number;
+  readonly [attr: string]: unknown;
 }
+
+type Geom = WindowGeometry;
 
 function pair(
   op: string,
