@@ -40,6 +40,7 @@ export {
   registerKernel,
   setDefaultDevice,
 } from './backend.js';
+export { LineSorter } from './kernel-utils/line-sorter.js';
 export { dispose, keep, type MemoryInfo, memory, tidy } from './memory.js';
 export {
   add,
@@ -58,7 +59,6 @@ export {
 } from './ops/binary.js';
 export * from './ops/compare.js';
 export { clone, contiguous, copy_, fill_, zero_ } from './ops/copy.js';
-
 export * from './ops/creation.js';
 export { resultType, type TensorLike } from './ops/dispatch.js';
 export * from './ops/indexing.js';
