@@ -116,5 +116,6 @@ export {
   setTraceHook,
   type TraceCallKind,
   type TraceHook,
+  traceMethodKind,
   untraced,
 } from './trace.js';

@@ -74,6 +74,18 @@ const NOT_OPS = new Set([
 /** Methods that read values into JS. */
 const READS = new Set(['dataSync', 'data', 'item', 'itemAsync', 'tolist', 'tolistAsync']);
 
+/**
+ * How the tracer treats a Tensor method: 'op' (reported to `hook.op`), 'read' (a value read into
+ * JS, reported to `hook.read`) or null (metadata, autograd plumbing, printing, memory: not
+ * reported). Graph builders use it to know which recorded methods they may replay.
+ */
+export function traceMethodKind(name: string): 'op' | 'read' | null {
+  if (name.startsWith('_') || NOT_OPS.has(name)) return null;
+  const d = Object.getOwnPropertyDescriptor(Tensor.prototype, name);
+  if (!d || typeof d.value !== 'function') return null;
+  return READS.has(name) ? 'read' : 'op';
+}
+
 type AnyMethod = (this: Tensor, ...args: unknown[]) => unknown;
 let savedMethods: Map<string, AnyMethod> | null = null;
 
@@ -102,11 +114,9 @@ function installMethodWrappers(): void {
   const proto = Tensor.prototype as unknown as Record<string, AnyMethod>;
   const saved = new Map<string, AnyMethod>();
   for (const name of Object.getOwnPropertyNames(proto)) {
-    if (name.startsWith('_') || NOT_OPS.has(name)) continue;
-    const d = Object.getOwnPropertyDescriptor(proto, name);
-    if (!d || typeof d.value !== 'function') continue;
-    saved.set(name, d.value as AnyMethod);
-    proto[name] = wrapMethod(name, d.value as AnyMethod);
+    if (traceMethodKind(name) === null) continue;
+    saved.set(name, proto[name]);
+    proto[name] = wrapMethod(name, proto[name]);
   }
   savedMethods = saved;
 }

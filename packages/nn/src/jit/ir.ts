@@ -115,44 +115,10 @@ export const RANDOM_OPS: ReadonlySet<string> = new Set(
   'rand randn randLike randnLike randint randperm'.split(' '),
 );
 
-/** Tensor methods that are not ops (never recorded, never replayed). */
-const NOT_METHOD_OPS = new Set([
-  'constructor',
-  'dim',
-  'numel',
-  'size',
-  'stride',
-  'storageOffset',
-  'isContiguous',
-  'elementSize',
-  'requiresGrad_',
-  'gradAccumulator',
-  'retainGrad',
-  'registerHook',
-  'canReadSync',
-  'syncReadError',
-  'compactView',
-  'checkOneElement',
-  'nest',
-  'toString',
-  'dispose',
-  'backward',
-  'toAsync',
-  'dataSync',
-  'data',
-  'item',
-  'itemAsync',
-  'tolist',
-  'tolistAsync',
-  'type',
-]);
-
 /** Whether `name` is a Tensor method a graph may call. */
 export function isMethodOp(name: string): boolean {
-  if (name.startsWith('_') || NOT_METHOD_OPS.has(name)) return false;
-  if (!Object.hasOwn(k.Tensor.prototype, name)) return false;
-  const d = Object.getOwnPropertyDescriptor(k.Tensor.prototype, name);
-  return typeof d?.value === 'function';
+  // The tracer's own classification (core), minus `type`, which graphs do not replay.
+  return name !== 'type' && k.traceMethodKind(name) === 'op';
 }
 
 /** Whether `name` is a free function of `@kindling/core` a graph may call. */
