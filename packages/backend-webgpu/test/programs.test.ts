@@ -10,7 +10,7 @@ import '@kindling/backend-webgpu';
 import * as k from '@kindling/core';
 import { nn } from '@kindling/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { trainDynamicRNN } from './dynamic-rnn.js';
+import { trainDynamicRNN } from '../../nn/test/fixtures/dynamic-rnn.js';
 import { setupWebGPU } from './setup.js';
 
 beforeAll(setupWebGPU);

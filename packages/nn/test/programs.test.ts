@@ -7,28 +7,8 @@ import * as k from '@kindling/core';
 import { gradcheck } from '@kindling/core/testing';
 import { nn } from '@kindling/nn';
 import { describe, expect, it } from 'vitest';
+import { DynamicRNN } from './fixtures/dynamic-rnn.js';
 import { maxAbsDiff } from './helpers.js';
-
-// Verbatim from the issue, plus `override` (this repo compiles with noImplicitOverride).
-class DynamicRNN extends nn.Module {
-  rnn: nn.RNN;
-  fc: nn.Linear;
-  constructor(inputSize: number, hiddenSize: number, outputSize: number) {
-    super();
-    this.rnn = new nn.RNN(inputSize, hiddenSize, { batchFirst: true });
-    this.fc = new nn.Linear(hiddenSize, outputSize);
-  }
-  override forward(x: k.Tensor, seqLengths: k.Tensor): k.Tensor {
-    const [sortedLengths, indices] = k.sort(seqLengths, { descending: true });
-    const [, unsortedIndices] = indices.sort();
-    const packed = nn.utils.rnn.packPaddedSequence(x.index(indices), sortedLengths, { batchFirst: true });
-    const [packedOutput] = this.rnn.call(packed);
-    const [unpacked] = nn.utils.rnn.padPackedSequence(packedOutput, { batchFirst: true });
-    const output = unpacked.index(unsortedIndices);
-    const last = (seqLengths.tolist() as number[]).map((len, i) => output.index(i, len - 1));
-    return this.fc.call(k.stack(last));
-  }
-}
 
 /**
  * PyTorch:

@@ -7,7 +7,7 @@ import '@kindling/backend-cpu';
 import { initWebGPU, webgpuBackend, webgpuStats } from '@kindling/backend-webgpu';
 import * as k from '@kindling/core';
 import { nn, optim } from '@kindling/nn';
-import { trainDynamicRNN } from '../dynamic-rnn.js';
+import { trainDynamicRNN } from '../../../nn/test/fixtures/dynamic-rnn.js';
 
 function model(device: string) {
   const g = new k.Generator(5);
