@@ -6,8 +6,8 @@
 import '@kindling/backend-cpu';
 import { initWebGPU, webgpuBackend, webgpuStats } from '@kindling/backend-webgpu';
 import * as k from '@kindling/core';
-import { nn, optim } from '@kindling/nn';
 import { trainDynamicRNN } from '../../../nn/test/fixtures/dynamic-rnn.js';
+import { trainSyntheticMlp } from '../mlp-train.js';
 
 function model(device: string) {
   const g = new k.Generator(5);
@@ -52,40 +52,7 @@ async function train(device: string, steps: number): Promise<number[]> {
 }
 
 /** The MNIST demo's MLP (Flatten → Linear(784, 256) → ReLU → Linear(256, 10)), Adam, synthetic digits. */
-async function trainMlp(device: string, steps: number): Promise<number[]> {
-  k.manualSeed(0);
-  const model = new nn.Sequential(
-    new nn.Flatten(),
-    new nn.Linear(784, 256),
-    new nn.ReLU(),
-    new nn.Linear(256, 10),
-  );
-  if (device !== 'cpu') model.to(device);
-  const g = new k.Generator(1);
-  const images = k.tensor(
-    Array.from({ length: 32 * 784 }, () => g.random()),
-    { shape: [32, 1, 28, 28], device },
-  );
-  const labels = k.tensor(
-    Array.from({ length: 32 }, (_, i) => i % 10),
-    { dtype: 'int32', device },
-  );
-  const optimizer = new optim.Adam(model.parameters(), { lr: 0.003 });
-  const lossFn = new nn.CrossEntropyLoss();
-  const losses: number[] = [];
-  for (let s = 0; s < steps; s++) {
-    const loss = k.tidy(() => {
-      optimizer.zeroGrad();
-      const l = lossFn.call(model.call(images), labels);
-      l.backward();
-      optimizer.step();
-      return l.detach();
-    });
-    losses.push(await loss.itemAsync());
-    loss.dispose();
-  }
-  return losses;
-}
+const trainMlp = (device: string, steps: number) => trainSyntheticMlp(device, steps, 32);
 
 type Curves = { gpu: number[]; cpu: number[] };
 
