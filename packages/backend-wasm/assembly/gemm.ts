@@ -21,8 +21,13 @@ export const GEMM_NR: i32 = 8;
 export const GEMM_KC: i32 = 256;
 export const GEMM_MC: i32 = 128;
 export const GEMM_NC: i32 = 1024;
-/** Bytes of workspace one gemmF32 call needs: packed B panel, packed A block, an edge tile. */
-export const GEMM_WS_BYTES: i32 = (GEMM_KC * GEMM_NC + 4 * GEMM_MC * GEMM_KC + GEMM_MR * GEMM_NR) * 4;
+/** Output positions per conv2dF32 work item (conv.ts; its packed panel stays in L2). */
+export const CONV_NC: i32 = 256;
+/**
+ * Bytes of workspace one gemmF32 or conv2dF32 call needs: packed B panel, packed (splatted) A block,
+ * an edge tile, and conv2dF32's row-offset table and scratch (padded input rows or an im2col tile).
+ */
+export const GEMM_WS_BYTES: i32 = (GEMM_KC * GEMM_NC + 4 * GEMM_MC * GEMM_KC + GEMM_MR * GEMM_NR + GEMM_KC + GEMM_KC * CONV_NC) * 4;
 
 @inline function transpose4(c0: v128, c1: v128, c2: v128, c3: v128, d: usize, step: usize): void {
   const t0 = v128.shuffle<i32>(c0, c1, 0, 4, 1, 5);
@@ -40,7 +45,7 @@ export const GEMM_WS_BYTES: i32 = (GEMM_KC * GEMM_NC + 4 * GEMM_MC * GEMM_KC + G
  * vector: the microkernel then reads A with plain vector loads (V8 folds their offsets into the
  * address; load32_splat with an offset costs an extra lea per row per k).
  */
-function packA(mc: i32, kc: i32, a: usize, rsa: isize, csa: isize, dst: usize): void {
+export function packA(mc: i32, kc: i32, a: usize, rsa: isize, csa: isize, dst: usize): void {
   const rb = rsa << 2;
   const cb = csa << 2;
   for (let i = 0; i < mc; i += 4) {
@@ -67,7 +72,7 @@ function packA(mc: i32, kc: i32, a: usize, rsa: isize, csa: isize, dst: usize): 
 }
 
 /** Packs rows [0, kc) x cols [0, nc) of B (element strides rsb, csb) into NR-column slivers. */
-function packB(kc: i32, nc: i32, b: usize, rsb: isize, csb: isize, dst: usize): void {
+export function packB(kc: i32, nc: i32, b: usize, rsb: isize, csb: isize, dst: usize): void {
   const rb = rsb << 2;
   const cb = csb << 2;
   for (let j = 0; j < nc; j += 8) {
@@ -156,6 +161,56 @@ function packB(kc: i32, nc: i32, b: usize, rsb: isize, csb: isize, dst: usize): 
 }
 
 /**
+ * C[m0:m1, 0:nc] (+)= A[m0:m1, 0:kc] x (the KC x NC panel of B already packed at bp): packs A in
+ * MC-row blocks at ap (or finds it there already, prepacked: then m1 - m0 <= MC) and runs the 4x8
+ * tiles (edge tiles through `tile`). Inlined into both drivers
+ * so the microkernel's k loop sits deep in a loop nest (see the note at the top).
+ */
+@inline export function panelProduct(
+  kc: i32,
+  nc: i32,
+  a: usize,
+  rsa: i32,
+  csa: i32,
+  bp: usize,
+  c: usize,
+  rsc: i32,
+  m0: i32,
+  m1: i32,
+  acc: bool,
+  ap: usize,
+  tile: usize,
+  prepacked: bool,
+): void {
+  const rscb = (<usize>rsc) << 2;
+  for (let ic = m0; ic < m1; ic += GEMM_MC) {
+    const mc = m1 - ic < GEMM_MC ? m1 - ic : GEMM_MC;
+    if (!prepacked) packA(mc, kc, a + <usize>((<isize>ic * rsa) << 2), rsa, csa, ap);
+    for (let jr = 0; jr < nc; jr += 8) {
+      const bs = bp + ((<usize>(jr * kc)) << 2);
+      const cols = nc - jr < 8 ? nc - jr : 8;
+      for (let ir = 0; ir < mc; ir += 4) {
+        const as = ap + ((<usize>(ir * kc)) << 4);
+        const rows = mc - ir < 4 ? mc - ir : 4;
+        const cp = c + ((<usize>(ic + ir) * <usize>rsc + <usize>jr) << 2);
+        if (rows == 4 && cols == 8) {
+          kernel4x8(kc, as, bs, cp, rscb, acc);
+        } else {
+          kernel4x8(kc, as, bs, tile, 32, false);
+          for (let r = 0; r < rows; r++) {
+            for (let q = 0; q < cols; q++) {
+              const dst = cp + <usize>r * rscb + ((<usize>q) << 2);
+              const v = load<f32>(tile + ((<usize>(r * 8 + q)) << 2));
+              store<f32>(dst, acc ? load<f32>(dst) + v : v);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
  * C[m0:m1, n0:n1] = A[m0:m1, :] B[:, n0:n1] (accumulate != 0: C += ...). Strides in elements;
  * C is row-major with row stride rsc. ws: GEMM_WS_BYTES of 16-byte aligned scratch.
  */
@@ -179,38 +234,13 @@ export function gemmF32(
   const bp = ws;
   const ap = ws + ((<usize>(GEMM_KC * GEMM_NC)) << 2);
   const tile = ap + ((<usize>(GEMM_MC * GEMM_KC)) << 4);
-  const rscb = (<usize>rsc) << 2;
   for (let jc = n0; jc < n1; jc += GEMM_NC) {
     const nc = n1 - jc < GEMM_NC ? n1 - jc : GEMM_NC;
     for (let pc = 0; pc < K; pc += GEMM_KC) {
       const kc = K - pc < GEMM_KC ? K - pc : GEMM_KC;
-      const acc = pc > 0 || accumulate != 0;
       packB(kc, nc, b + <usize>((<isize>pc * rsb + <isize>jc * csb) << 2), rsb, csb, bp);
-      for (let ic = m0; ic < m1; ic += GEMM_MC) {
-        const mc = m1 - ic < GEMM_MC ? m1 - ic : GEMM_MC;
-        packA(mc, kc, a + <usize>((<isize>ic * rsa + <isize>pc * csa) << 2), rsa, csa, ap);
-        for (let jr = 0; jr < nc; jr += 8) {
-          const bs = bp + ((<usize>(jr * kc)) << 2);
-          const cols = nc - jr < 8 ? nc - jr : 8;
-          for (let ir = 0; ir < mc; ir += 4) {
-            const as = ap + ((<usize>(ir * kc)) << 4);
-            const rows = mc - ir < 4 ? mc - ir : 4;
-            const cp = c + ((<usize>(ic + ir) * <usize>rsc + <usize>(jc + jr)) << 2);
-            if (rows == 4 && cols == 8) {
-              kernel4x8(kc, as, bs, cp, rscb, acc);
-            } else {
-              kernel4x8(kc, as, bs, tile, 32, false);
-              for (let r = 0; r < rows; r++) {
-                for (let q = 0; q < cols; q++) {
-                  const dst = cp + <usize>r * rscb + ((<usize>q) << 2);
-                  const v = load<f32>(tile + ((<usize>(r * 8 + q)) << 2));
-                  store<f32>(dst, acc ? load<f32>(dst) + v : v);
-                }
-              }
-            }
-          }
-        }
-      }
+      const ak = a + <usize>((<isize>pc * csa) << 2);
+      panelProduct(kc, nc, ak, rsa, csa, bp, c + ((<usize>jc) << 2), rsc, m0, m1, pc > 0 || accumulate != 0, ap, tile, false);
     }
   }
 }

@@ -1,9 +1,23 @@
 // Kindling's WebAssembly kernels. Built twice by scripts/build-wasm.mjs: plain SIMD
 // (kindling.wasm) and relaxed SIMD (kindling-relaxed.wasm), both importing one memory.
 // Exports: the kernel entry points and the op-id constants (read by the JS side at load time).
+export { conv2dF32 } from './conv';
 export { copy, transpose32 } from './copy';
 export * from './elementwise';
-export { GEMM_KC, GEMM_MC, GEMM_MR, GEMM_NC, GEMM_NR, GEMM_WS_BYTES, gemmBatchF32, gemmF32, gemmF64, gemmI32, gemvF32 } from './gemm';
+export {
+  CONV_NC,
+  GEMM_KC,
+  GEMM_MC,
+  GEMM_MR,
+  GEMM_NC,
+  GEMM_NR,
+  GEMM_WS_BYTES,
+  gemmBatchF32,
+  gemmF32,
+  gemmF64,
+  gemmI32,
+  gemvF32,
+} from './gemm';
 export * from './reduce';
 export { gather, scatter } from './indexing';
 

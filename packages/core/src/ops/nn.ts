@@ -4,12 +4,22 @@
  * pooling has its own kernel returning argmax indices, and its gradient scatters through them.
  * Average and adaptive pooling and interpolation are compositions of these and matmul.
  */
+
+import { hasKernel } from '../backend.js';
 import { type DType, isFloatingPoint } from '../dtype.js';
 import { formatShape, normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { traceCall, traceOn } from '../trace.js';
 import { tensor } from './creation.js';
-import { assertTensor, commonDevice, kview, recordGrad, runKernel, runKernel1 } from './dispatch.js';
+import {
+  assertTensor,
+  commonDevice,
+  kview,
+  needsGrad,
+  recordGrad,
+  runKernel,
+  runKernel1,
+} from './dispatch.js';
 import { indexSelect } from './indexing.js';
 import { stack } from './shape.js';
 
@@ -279,6 +289,33 @@ export function conv2d(
     );
   const kk = cg * kh * kw;
   const l = oh * ow;
+  // A device's optional fused kernel (forward only, float32, groups 1): the same products and
+  // summation order as the im2col + matmul + add below, without the column buffer.
+  if (
+    groups === 1 &&
+    x.dtype === 'float32' &&
+    weight.dtype === 'float32' &&
+    (!bias || bias.dtype === 'float32') &&
+    hasKernel('conv2d', x.device) &&
+    !needsGrad(x, weight, bias)
+  ) {
+    const w2 = weight.reshape(o, kk);
+    const inputs = bias ? [kview(x), kview(w2), kview(bias)] : [kview(x), kview(w2)];
+    const fused = runKernel1('conv2d', x.device, inputs, [n, o, oh, ow], 'float32', {
+      kh,
+      kw,
+      sh,
+      sw,
+      ph,
+      pw,
+      dh,
+      dw,
+      oh,
+      ow,
+    });
+    if (w2 !== weight) w2.dispose();
+    return unbatched ? fused.squeeze(0) : fused;
+  }
   const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0;
   const cols = pointwise ? x.reshape(n, c, l) : im2colRaw(x, { kh, kw, sh, sw, ph, pw, dh, dw, oh, ow });
   const product =
