@@ -211,8 +211,9 @@ export function packB(kc: i32, nc: i32, b: usize, rsb: isize, csb: isize, dst: u
 }
 
 /**
- * C[m0:m1, n0:n1] = A[m0:m1, :] B[:, n0:n1] (accumulate != 0: C += ...). Strides in elements;
- * C is row-major with row stride rsc. ws: GEMM_WS_BYTES of 16-byte aligned scratch.
+ * C[m0:m1, n0:n1] = A[m0:m1, :] B[:, n0:n1] (accumulate != 0: C += ...), then + bias[m, n] when
+ * bias != 0 (element strides rsbias, csbias). Strides in elements; C is row-major with row stride
+ * rsc. ws: GEMM_WS_BYTES of 16-byte aligned scratch.
  */
 export function gemmF32(
   K: i32,
@@ -230,6 +231,9 @@ export function gemmF32(
   n1: i32,
   accumulate: i32,
   ws: usize,
+  bias: usize,
+  rsbias: i32,
+  csbias: i32,
 ): void {
   const bp = ws;
   const ap = ws + ((<usize>(GEMM_KC * GEMM_NC)) << 2);
@@ -241,6 +245,35 @@ export function gemmF32(
       packB(kc, nc, b + <usize>((<isize>pc * rsb + <isize>jc * csb) << 2), rsb, csb, bp);
       const ak = a + <usize>((<isize>pc * csa) << 2);
       panelProduct(kc, nc, ak, rsa, csa, bp, c + ((<usize>jc) << 2), rsc, m0, m1, pc > 0 || accumulate != 0, ap, tile, false);
+    }
+    if (bias != 0) addBiasF32(c, rsc, m0, m1, jc, jc + nc, bias, rsbias, csbias);
+  }
+}
+
+/**
+ * C[m0:m1, n0:n1] += bias[m * rsb + n * csb] (element strides; a row vector broadcast over rows has
+ * rsb = 0): the optional 'addmm' kernel's epilogue, run on a block of C just computed, in cache.
+ */
+export function addBiasF32(c: usize, rsc: i32, m0: i32, m1: i32, n0: i32, n1: i32, bias: usize, rsb: i32, csb: i32): void {
+  for (let m = m0; m < m1; m++) {
+    const row = c + ((<usize>m * <usize>rsc) << 2);
+    const brow = bias + <usize>((<isize>m * <isize>rsb) << 2);
+    let n = n0;
+    if (csb == 1) {
+      for (; n + 4 <= n1; n += 4) {
+        const d = row + ((<usize>n) << 2);
+        v128.store(d, f32x4.add(v128.load(d), v128.load(brow + ((<usize>n) << 2))));
+      }
+    } else if (csb == 0) {
+      const bv = v128.load32_splat(brow);
+      for (; n + 4 <= n1; n += 4) {
+        const d = row + ((<usize>n) << 2);
+        v128.store(d, f32x4.add(v128.load(d), bv));
+      }
+    }
+    for (; n < n1; n++) {
+      const d = row + ((<usize>n) << 2);
+      store<f32>(d, load<f32>(d) + load<f32>(brow + <usize>((<isize>n * <isize>csb) << 2)));
     }
   }
 }
@@ -369,6 +402,6 @@ export function gemmBatchF32(
     const ci = c + ((<usize>i * <usize>M * <usize>N) << 2);
     if (N == 1) gemvF32(M, K, a, rsa, csa, b, rsb, ci, 1, 0, M, 0);
     else if (M == 1) gemvF32(N, K, b, csb, rsb, a, csa, ci, 1, 0, N, 0);
-    else gemmF32(K, a, rsa, csa, b, rsb, csb, ci, N, 0, M, 0, N, 0, ws);
+    else gemmF32(K, a, rsa, csa, b, rsb, csb, ci, N, 0, M, 0, N, 0, ws, 0, 0, 0);
   }
 }

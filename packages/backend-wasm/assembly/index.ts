@@ -5,6 +5,7 @@ export { conv2dF32 } from './conv';
 export { copy, transpose32 } from './copy';
 export * from './elementwise';
 export {
+  addBiasF32,
   CONV_NC,
   GEMM_KC,
   GEMM_MC,

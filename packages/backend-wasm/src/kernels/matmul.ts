@@ -30,7 +30,21 @@ export interface Gemm2d {
   ldc: number;
   /** C += A B instead of C = A B (float32 only) */
   accumulate?: boolean;
+  /** then C[m, n] += bias[m * rs + n * cs] (byte address, element strides; float32 only) */
+  bias?: { addr: number; rs: number; cs: number };
 }
+
+type AddBias = (
+  c: number,
+  ldc: number,
+  m0: number,
+  m1: number,
+  n0: number,
+  n1: number,
+  bias: number,
+  rs: number,
+  cs: number,
+) => void;
 
 /** One float32 product on the wasm heap, split across threads when large. */
 export function sgemm(g: Gemm2d): void {
@@ -38,8 +52,14 @@ export function sgemm(g: Gemm2d): void {
   const { M, N, K } = g;
   if (M === 0 || N === 0) return;
   const acc = g.accumulate ? 1 : 0;
+  const bias = g.bias;
+  // The GEMM adds the bias to each block it finishes; the other paths add it afterwards.
+  const addBias = () => {
+    if (bias) (be.exports.addBiasF32 as AddBias)(g.c, g.ldc, 0, M, 0, N, bias.addr, bias.rs, bias.cs);
+  };
   if (K === 0) {
     if (!acc) for (let m = 0; m < M; m++) be.u8().fill(0, g.c + m * g.ldc * 4, g.c + (m * g.ldc + N) * 4);
+    addBias();
     return;
   }
   if (wsBytes === 0) wsBytes = be.constant('GEMM_WS_BYTES');
@@ -53,6 +73,7 @@ export function sgemm(g: Gemm2d): void {
       (_t, s, e) => [M, K, g.a, g.ars, g.acs, g.b, g.brs, g.c, g.ldc, s, e, acc],
       4,
     );
+    addBias();
     return;
   }
   if (M === 1) {
@@ -64,6 +85,7 @@ export function sgemm(g: Gemm2d): void {
       (_t, s, e) => [N, K, g.b, g.bcs, g.brs, g.a, g.acs, g.c, 1, s, e, acc],
       4,
     );
+    addBias();
     return;
   }
   const splitN = N >= M;
@@ -90,6 +112,9 @@ export function sgemm(g: Gemm2d): void {
       splitN ? e : N,
       acc,
       be.gemmWorkspace(t, wsBytes),
+      bias ? bias.addr : 0,
+      bias ? bias.rs : 0,
+      bias ? bias.cs : 0,
     ],
     splitN ? 8 : 4,
     // Each chunk packs the whole other operand again: fewer, larger chunks than elementwise ops.
@@ -199,3 +224,26 @@ function matmul({ inputs, outputs }: KernelArgs<WasmHandle>): void {
 }
 
 registerKernel('matmul', 'wasm', matmul);
+
+// Optional fused kernel (docs/architecture.md): out = bias + a @ b for 2-d float32 operands, the
+// bias (any strides, broadcast with stride 0) added by each GEMM block to the part of the output it
+// just computed, while it is in cache.
+registerKernel('addmm', 'wasm', ({ inputs, outputs }: KernelArgs<WasmHandle>) => {
+  const [bias, a, b] = inputs as KernelTensor<WasmHandle>[];
+  const out = outputs[0];
+  const [M, N] = out.shape;
+  sgemm({
+    M,
+    N,
+    K: a.shape[1],
+    a: a.data + a.offset * 4,
+    ars: a.strides[0],
+    acs: a.strides[1],
+    b: b.data + b.offset * 4,
+    brs: b.strides[0],
+    bcs: b.strides[1],
+    c: out.data,
+    ldc: N,
+    bias: { addr: bias.data + bias.offset * 4, rs: bias.strides[0], cs: bias.strides[1] },
+  });
+});

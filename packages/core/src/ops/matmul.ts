@@ -5,6 +5,7 @@
  * their gradients come for free; the batched product's gradient is itself written with matmul and
  * transposes (twice differentiable), summing broadcast batch dims with sumToSize.
  */
+import { hasKernel } from '../backend.js';
 import type { DType } from '../dtype.js';
 import { broadcastShapes, formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -56,14 +57,20 @@ function mT(t: Tensor): Tensor {
  * The product of two validated ≥2-d operands with matching inner dims and broadcastable batch dims;
  * records `name` as the backward node.
  */
-function batchedMatmul(op: string, a: Tensor, b: Tensor, name: string): Tensor {
+function batchedMatmul(op: string, a: Tensor, b: Tensor, name: string, bias?: Tensor): Tensor {
   const M = a.shape[a.ndim - 2];
   const K = a.shape[a.ndim - 1];
   const N = b.shape[b.ndim - 1];
   const plain = a.ndim === 2 && b.ndim === 2;
   const batch = plain ? [] : batchShape(op, a.shape, b.shape);
   const inputs = plain ? [kview(a), kview(b)] : [kview(a, [...batch, M, K]), kview(b, [...batch, K, N])];
-  const out = runKernel1('matmul', a.device, inputs, [...batch, M, N], a.dtype);
+  // bias (2-d products only, callers check it broadcasts to [M, N]) goes through the device's
+  // optional fused 'addmm' kernel: bias + a @ b in one pass, bit for bit matmul then add.
+  const fused = bias !== undefined && plain;
+  const out = fused
+    ? runKernel1('addmm', a.device, [kview(bias, [M, N]), ...inputs], [M, N], a.dtype)
+    : runKernel1('matmul', a.device, inputs, [...batch, M, N], a.dtype);
+  const biasShape = bias?.shape ?? [];
   const aNeeds = a.requiresGrad;
   const bNeeds = b.requiresGrad;
   const aShape = a.shape;
@@ -78,13 +85,13 @@ function batchedMatmul(op: string, a: Tensor, b: Tensor, name: string): Tensor {
   if (aNeeds) save.push(b);
   if (bNeeds) save.push(a);
   recordGrad(
-    name,
-    [a, b],
+    fused ? 'AddmmBackward' : name,
+    fused ? [a, b, bias] : [a, b],
     [out],
     ([g], saved, needs) => {
       const sb = aNeeds ? saved[0] : null;
       const sa = bNeeds ? saved[aNeeds ? 1 : 0] : null;
-      return [
+      const grads = [
         needs[0] && sb
           ? aColMajor
             ? mT(matmulNd(sb, mT(g)))
@@ -96,10 +103,26 @@ function batchedMatmul(op: string, a: Tensor, b: Tensor, name: string): Tensor {
             : sumToSize(matmulNd(mT(sa), g), bShape)
           : null,
       ];
+      if (fused) grads.push(needs[2] ? sumToSize(g, biasShape) : null);
+      return grads;
     },
     save,
   );
   return out;
+}
+
+/**
+ * Whether `bias + a @ b` (2-d) can run as the device's optional fused 'addmm' kernel (see the kernel
+ * contract in docs/architecture.md): float32 operands and a bias that broadcasts to the product.
+ */
+function fusesBias(a: Tensor, b: Tensor, bias: Tensor): boolean {
+  if (a.ndim !== 2 || b.ndim !== 2 || bias.ndim > 2) return false;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || bias.dtype !== 'float32') return false;
+  const M = a.shape[0];
+  const N = b.shape[1];
+  const [r, c] = bias.ndim === 2 ? bias.shape : [1, bias.ndim === 1 ? bias.shape[0] : 1];
+  if ((r !== 1 && r !== M) || (c !== 1 && c !== N)) return false;
+  return bias.device === a.device && hasKernel('addmm', a.device);
 }
 
 /** Whether a matrix is stored column by column (the transpose of a contiguous matrix). */
@@ -253,6 +276,8 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, opts: AddmmOpti
     );
   const beta = opts.beta ?? 1;
   const alpha = opts.alpha ?? 1;
+  if (alpha === 1 && beta === 1 && fusesBias(mat1, mat2, input))
+    return batchedMatmul('addmm', mat1, mat2, 'MmBackward', input);
   let prod = batchedMatmul('addmm', mat1, mat2, 'MmBackward');
   if (alpha !== 1) prod = mul(prod, alpha);
   if (beta === 0) return prod;
@@ -277,14 +302,21 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     throw new Error(
       `linear: input shape ${formatShape(x.shape)} and weight shape ${formatShape(weight.shape)} cannot be multiplied (${x.shape[x.ndim - 1]} != ${inF})`,
     );
-  const y = matmulImpl('linear', x, weight.ndim === 2 ? transpose(weight, 0, 1) : weight);
+  const wT = weight.ndim === 2 ? transpose(weight, 0, 1) : weight;
+  if (bias !== undefined && bias !== null) {
+    assertTensor('linear', bias, 'bias');
+    commonDevice('linear', [x, bias]);
+    if (bias.dtype !== x.dtype)
+      throw new Error(
+        `linear: expected input and bias to have the same dtype, but got: ${x.dtype} != ${bias.dtype}`,
+      );
+    if (x.ndim === 2 && fusesBias(x, wT, bias)) {
+      commonDevice('linear', [x, weight]);
+      return batchedMatmul('linear', x, wT, 'MmBackward', bias);
+    }
+  }
+  const y = matmulImpl('linear', x, wT);
   if (bias === undefined || bias === null) return y;
-  assertTensor('linear', bias, 'bias');
-  commonDevice('linear', [x, bias]);
-  if (bias.dtype !== x.dtype)
-    throw new Error(
-      `linear: expected input and bias to have the same dtype, but got: ${x.dtype} != ${bias.dtype}`,
-    );
   return add(y, bias);
 }
 
