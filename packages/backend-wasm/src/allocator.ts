@@ -80,8 +80,11 @@ export class WasmAllocator {
     this.zero = opts.zero ?? ((ptr, bytes) => new Uint8Array(this.memory.buffer, ptr, bytes).fill(0));
   }
 
-  /** Allocates `bytes` (rounded up to 64), zero-filled. Zero-byte requests still get a unique block. */
-  alloc(bytes: number): number {
+  /**
+   * Allocates `bytes` (rounded up to 64), zero-filled unless `zero` is false (the caller overwrites
+   * it all). Zero-byte requests still get a unique block.
+   */
+  alloc(bytes: number, zero = true): number {
     const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
     let ptr = this.takeFree(size);
     if (ptr < 0) {
@@ -95,8 +98,9 @@ export class WasmAllocator {
       this.ensure(ptr + size, bytes);
       this.top = ptr + size;
     }
+    // Memory above the high-water mark has never been handed out: still zero from memory.grow.
     const zeroEnd = Math.min(ptr + size, this.highWater);
-    if (zeroEnd > ptr) this.zero(ptr, zeroEnd - ptr);
+    if (zero && zeroEnd > ptr) this.zero(ptr, zeroEnd - ptr);
     if (ptr + size > this.highWater) this.highWater = ptr + size;
     this.live.set(ptr, size);
     this.liveBytes += size;

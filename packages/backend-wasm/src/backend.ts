@@ -275,8 +275,8 @@ export class WasmBackend implements Backend<WasmHandle> {
 
   // ---------------------------------------------------------------- storage
 
-  alloc(dtype: DType, numel: number): WasmHandle {
-    return this.s.alloc.alloc(numel * bytesPerElement(dtype));
+  alloc(dtype: DType, numel: number, uninitialized = false): WasmHandle {
+    return this.s.alloc.alloc(numel * bytesPerElement(dtype), !uninitialized);
   }
 
   free(handle: WasmHandle): void {

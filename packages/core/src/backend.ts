@@ -7,8 +7,11 @@ import type { Shape } from './shape.js';
  */
 export interface Backend<Handle = unknown> {
   readonly name: string;
-  /** Allocates storage for `numel` elements of `dtype`, zero-filled. */
-  alloc(dtype: DType, numel: number): Handle;
+  /**
+   * Allocates storage for `numel` elements of `dtype`, zero-filled unless `uninitialized` (core asks
+   * for that only for the outputs of kernels registered with `writesAllOutputs`).
+   */
+  alloc(dtype: DType, numel: number, uninitialized?: boolean): Handle;
   free(handle: Handle, dtype: DType, numel: number): void;
   /** Overwrites the whole storage with `data` (same dtype, same length). */
   write(handle: Handle, dtype: DType, data: TypedArray): void;
@@ -114,8 +117,28 @@ export function registerKernel<H, A extends KernelAttrs>(
   op: string,
   backend: string,
   kernel: Kernel<H, A>,
+  options: KernelOptions = {},
 ): void {
-  kernels.set(key(op, backend), kernel as unknown as Kernel);
+  const k = key(op, backend);
+  kernels.set(k, kernel as unknown as Kernel);
+  if (options.writesAllOutputs) writesAll.add(k);
+  else writesAll.delete(k);
+}
+
+/** How core may call a registered kernel. */
+export interface KernelOptions {
+  /**
+   * The kernel writes every element of its outputs, so core allocates them without zero-filling
+   * (a backend may then skip a pass over memory the kernel overwrites anyway).
+   */
+  writesAllOutputs?: boolean;
+}
+
+const writesAll = new Set<string>();
+
+/** Whether (op, backend) was registered with `writesAllOutputs`. */
+export function kernelWritesAllOutputs(op: string, backend: string): boolean {
+  return writesAll.has(key(op, backend));
 }
 
 /** The kernel registered for (op, backend); throws when there is none. */

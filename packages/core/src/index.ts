@@ -33,6 +33,7 @@ export {
   type Kernel,
   type KernelArgs,
   type KernelAttrs,
+  type KernelOptions,
   type KernelTensor,
   listBackends,
   listKernels,

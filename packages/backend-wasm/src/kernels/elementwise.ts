@@ -201,32 +201,52 @@ export function runTernary(
   b.parallel('ternary', n, GRAIN_CHEAP, (t, s, e) => [op, valueDtype, selDtype, desc, b.tmp(t), s, e, p0]);
 }
 
+/** Elementwise kernels write every output element: core skips zero-filling their outputs. */
+const WRITES_ALL = { writesAllOutputs: true } as const;
+
 for (const [name, spec] of Object.entries(UNARY)) {
-  registerKernel(name, 'wasm', ({ inputs: [x], outputs: [out], attrs }: Args) => {
-    const id = spec.pick ? spec.pick(attrs) : spec.id;
-    runUnary(id, x, out, spec.params ? spec.params(attrs) : undefined, spec.costly);
-  });
+  registerKernel(
+    name,
+    'wasm',
+    ({ inputs: [x], outputs: [out], attrs }: Args) => {
+      const id = spec.pick ? spec.pick(attrs) : spec.id;
+      runUnary(id, x, out, spec.params ? spec.params(attrs) : undefined, spec.costly);
+    },
+    WRITES_ALL,
+  );
 }
 
 for (const [name, id] of Object.entries(BINARY)) {
   const costly = COSTLY_BINARY.has(name);
-  registerKernel(name, 'wasm', ({ inputs: [x, y], outputs: [out] }: Args) =>
-    runBinary(id, x, y, out, costly),
+  registerKernel(
+    name,
+    'wasm',
+    ({ inputs: [x, y], outputs: [out] }: Args) => runBinary(id, x, y, out, costly),
+    WRITES_ALL,
   );
 }
 
 /** 'where': (cond: bool, a, b) -> cond ? a : b. */
-registerKernel('where', 'wasm', ({ inputs: [c, a, bT], outputs: [out] }: Args) =>
-  runTernary('T_WHERE', c, a, bT, out, DT[out.dtype], DT[c.dtype]),
+registerKernel(
+  'where',
+  'wasm',
+  ({ inputs: [c, a, bT], outputs: [out] }: Args) =>
+    runTernary('T_WHERE', c, a, bT, out, DT[out.dtype], DT[c.dtype]),
+  WRITES_ALL,
 );
 
 /** 'clamp': x and the present bounds (attrs hasMin / hasMax), NaN-propagating min(max(x, lo), hi). */
-registerKernel('clamp', 'wasm', ({ inputs, outputs: [out], attrs }: Args) => {
-  const { hasMin, hasMax } = attrs;
-  if (hasMin && hasMax)
-    runTernary('T_CLAMP', inputs[0], inputs[1], inputs[2], out, DT[out.dtype], DT[out.dtype]);
-  else runBinary(hasMin ? 'B_MAXIMUM' : 'B_MINIMUM', inputs[0], inputs[1], out);
-});
+registerKernel(
+  'clamp',
+  'wasm',
+  ({ inputs, outputs: [out], attrs }: Args) => {
+    const { hasMin, hasMax } = attrs;
+    if (hasMin && hasMax)
+      runTernary('T_CLAMP', inputs[0], inputs[1], inputs[2], out, DT[out.dtype], DT[out.dtype]);
+    else runBinary(hasMin ? 'B_MAXIMUM' : 'B_MINIMUM', inputs[0], inputs[1], out);
+  },
+  WRITES_ALL,
+);
 
 /**
  * 'add_' (core's optional in-place kernel): outputs[0] is inputs[0], an existing contiguous float

@@ -153,7 +153,12 @@ function matmul({ inputs, outputs }: KernelArgs<WasmHandle>): void {
   const K = a.shape[nd - 1];
   let batch = 1;
   for (let d = 0; d < nd - 2; d++) batch *= out.shape[d];
-  if (batch === 0 || M === 0 || N === 0 || K === 0) return;
+  if (batch === 0 || M === 0 || N === 0) return;
+  if (K === 0) {
+    // an empty sum: zeros (the output is not zero-filled beforehand, see registerKernel below)
+    wasmBackend.exports.zero(out.data, batch * M * N * bytesPerElement(out.dtype));
+    return;
+  }
   const bpe = bytesPerElement(out.dtype);
   const run = (ga: Gemm2d) => {
     if (out.dtype === 'float32') sgemm(ga);
@@ -223,27 +228,32 @@ function matmul({ inputs, outputs }: KernelArgs<WasmHandle>): void {
   }
 }
 
-registerKernel('matmul', 'wasm', matmul);
+registerKernel('matmul', 'wasm', matmul, { writesAllOutputs: true });
 
 // Optional fused kernel (docs/architecture.md): out = bias + a @ b for 2-d float32 operands, the
 // bias (any strides, broadcast with stride 0) added by each GEMM block to the part of the output it
 // just computed, while it is in cache.
-registerKernel('addmm', 'wasm', ({ inputs, outputs }: KernelArgs<WasmHandle>) => {
-  const [bias, a, b] = inputs as KernelTensor<WasmHandle>[];
-  const out = outputs[0];
-  const [M, N] = out.shape;
-  sgemm({
-    M,
-    N,
-    K: a.shape[1],
-    a: a.data + a.offset * 4,
-    ars: a.strides[0],
-    acs: a.strides[1],
-    b: b.data + b.offset * 4,
-    brs: b.strides[0],
-    bcs: b.strides[1],
-    c: out.data,
-    ldc: N,
-    bias: { addr: bias.data + bias.offset * 4, rs: bias.strides[0], cs: bias.strides[1] },
-  });
-});
+registerKernel(
+  'addmm',
+  'wasm',
+  ({ inputs, outputs }: KernelArgs<WasmHandle>) => {
+    const [bias, a, b] = inputs as KernelTensor<WasmHandle>[];
+    const out = outputs[0];
+    const [M, N] = out.shape;
+    sgemm({
+      M,
+      N,
+      K: a.shape[1],
+      a: a.data + a.offset * 4,
+      ars: a.strides[0],
+      acs: a.strides[1],
+      b: b.data + b.offset * 4,
+      brs: b.strides[0],
+      bcs: b.strides[1],
+      c: out.data,
+      ldc: N,
+      bias: { addr: bias.data + bias.offset * 4, rs: bias.strides[0], cs: bias.strides[1] },
+    });
+  },
+  { writesAllOutputs: true },
+);

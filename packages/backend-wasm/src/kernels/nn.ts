@@ -98,35 +98,47 @@ registerKernel('im2col', 'wasm', ({ inputs: [x], outputs: [out], attrs }: Args) 
 });
 
 // Optional fused float32 conv2d (groups 1; see the kernel contract in docs/architecture.md): each
-// work item builds one image's im2col tile for CONV_NC output positions in its thread's GEMM
+// work item packs one image's im2col panel for CONV_NC output positions in its thread's GEMM
 // workspace and multiplies it there, so no im2col buffer is written to or read back from memory.
-registerKernel('conv2d', 'wasm', ({ inputs: [x, w, bias], outputs: [out], attrs }: Args) => {
-  const g = attrs as Geom;
-  const [n, c, h, wd] = x.shape;
-  const o = w.shape[0];
-  const l = g.oh * g.ow;
-  if (n === 0 || o === 0 || l === 0) return;
-  const b = wasmBackend;
-  const desc = geometry(n, c, h, wd, g, x.strides);
-  const convNc = b.constant('CONV_NC');
-  const wsBytes = b.constant('GEMM_WS_BYTES');
-  const items = n * Math.ceil(l / convNc);
-  const macsPerItem = o * w.shape[1] * Math.min(l, convNc);
-  b.parallel('conv2dF32', items, Math.max(1, Math.ceil((1 << 20) / Math.max(1, macsPerItem))), (t, s, e) => [
-    desc,
-    x.data + x.offset * 4,
-    w.data + w.offset * 4,
-    w.strides[0],
-    w.strides[1],
-    bias ? bias.data + bias.offset * 4 : 0,
-    bias ? bias.strides[0] : 0,
-    out.data,
-    o,
-    s,
-    e,
-    b.gemmWorkspace(t, wsBytes),
-  ]);
-});
+registerKernel(
+  'conv2d',
+  'wasm',
+  ({ inputs: [x, w, bias], outputs: [out], attrs }: Args) => {
+    const g = attrs as Geom;
+    const [n, c, h, wd] = x.shape;
+    const o = w.shape[0];
+    const l = g.oh * g.ow;
+    if (n === 0 || o === 0 || l === 0) return;
+    const b = wasmBackend;
+    // No input channels: no products to store, so the output starts from zeros (plus the bias).
+    if (c === 0) b.exports.zero(out.data, n * o * l * 4);
+    const desc = geometry(n, c, h, wd, g, x.strides);
+    const convNc = b.constant('CONV_NC');
+    const wsBytes = b.constant('GEMM_WS_BYTES');
+    const items = n * Math.ceil(l / convNc);
+    const macsPerItem = o * w.shape[1] * Math.min(l, convNc);
+    b.parallel(
+      'conv2dF32',
+      items,
+      Math.max(1, Math.ceil((1 << 20) / Math.max(1, macsPerItem))),
+      (t, s, e) => [
+        desc,
+        x.data + x.offset * 4,
+        w.data + w.offset * 4,
+        w.strides[0],
+        w.strides[1],
+        bias ? bias.data + bias.offset * 4 : 0,
+        bias ? bias.strides[0] : 0,
+        out.data,
+        o,
+        s,
+        e,
+        b.gemmWorkspace(t, wsBytes),
+      ],
+    );
+  },
+  { writesAllOutputs: true },
+);
 
 registerKernel('col2im', 'wasm', ({ inputs: [cols], outputs: [out], attrs }: Args) => {
   const g = attrs as Geom & { h: number; w: number };

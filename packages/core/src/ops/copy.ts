@@ -17,7 +17,8 @@ export function runCopyKernel(device: string, dst: KernelTensor, src: KernelTens
 
 /** A compact row-major copy with no autograd history (for reads). */
 export function contiguousCopy(t: Tensor, dtype: DType = t.dtype): Tensor {
-  const out = allocTensor(t.device, t.shape, dtype);
+  // the copy writes every element: no zero-fill needed
+  const out = allocTensor(t.device, t.shape, dtype, true);
   if (out.numel() > 0) runCopyKernel(t.device, kview(out), kview(t));
   return out;
 }
@@ -55,7 +56,7 @@ export function toDevice(x: Tensor, device: string): Tensor {
     throw new Error(
       `to('${device}'): the '${x.device}' backend cannot read synchronously; use 'await tensor.toAsync("${device}")' instead`,
     );
-  const out = allocTensor(device, x.shape, x.dtype);
+  const out = allocTensor(device, x.shape, x.dtype, true);
   const data = x.dataSync();
   out.storage.backend.write(out.storage.handle, x.dtype, data);
   const src = x.device;
@@ -65,7 +66,7 @@ export function toDevice(x: Tensor, device: string): Tensor {
 
 export async function toDeviceAsync(x: Tensor, device: string): Promise<Tensor> {
   if (device === x.device) return x;
-  const out = allocTensor(device, x.shape, x.dtype);
+  const out = allocTensor(device, x.shape, x.dtype, true);
   const data = await x.data();
   out.storage.backend.write(out.storage.handle, x.dtype, data);
   const src = x.device;

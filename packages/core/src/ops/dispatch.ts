@@ -5,7 +5,13 @@
  */
 import { isGradEnabled } from '../autograd/mode.js';
 import { type BackwardFn, type Edge, FunctionNode, SavedTensor } from '../autograd/node.js';
-import { getBackend, getKernel, type KernelAttrs, type KernelTensor } from '../backend.js';
+import {
+  getBackend,
+  getKernel,
+  type KernelAttrs,
+  type KernelTensor,
+  kernelWritesAllOutputs,
+} from '../backend.js';
 import { type DType, isFloatingPoint, promoteTypes } from '../dtype.js';
 import { Storage } from '../memory.js';
 import { contiguousStrides, numelOf, type Shape } from '../shape.js';
@@ -47,10 +53,10 @@ export function commonDevice(op: string, tensors: readonly Tensor[]): string {
 }
 
 /** Allocates a contiguous tensor on `device` without initialising it beyond the backend's zero-fill. */
-export function allocTensor(device: string, shape: Shape, dtype: DType): Tensor {
+export function allocTensor(device: string, shape: Shape, dtype: DType, uninitialized = false): Tensor {
   const backend = getBackend(device);
   const numel = numelOf(shape);
-  const storage = new Storage(backend, backend.alloc(dtype, numel), dtype, numel);
+  const storage = new Storage(backend, backend.alloc(dtype, numel, uninitialized), dtype, numel);
   return new Tensor(storage, shape.slice(), contiguousStrides(shape), 0, null);
 }
 
@@ -64,7 +70,8 @@ export function runKernel(
 ): Tensor[] {
   const kernel = getKernel(op, device);
   const backend = getBackend(device);
-  const outputs = outs.map((o) => allocTensor(device, o.shape, o.dtype));
+  const uninitialized = kernelWritesAllOutputs(op, device);
+  const outputs = outs.map((o) => allocTensor(device, o.shape, o.dtype, uninitialized));
   kernel({ inputs, outputs: outputs.map((t) => kview(t)), attrs, backend });
   return outputs;
 }
