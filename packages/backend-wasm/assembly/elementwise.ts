@@ -1184,3 +1184,34 @@ export function ternary(op: i32, tval: i32, tsel: i32, desc: usize, tmp: usize, 
   else if (tval == DT_F64) walkT<f64, f64, f64, f64>(op, desc, tmp, start, end, p0);
   else walkT<i32, i32, i32, i32>(op, desc, tmp, start, end, p0);
 }
+
+/**
+ * x[i] += alpha * y[i] over [start, end) for dense x and y (the optional in-place 'add_' kernel's
+ * one-pass form): the product is rounded before the add, as in the out-of-place add(x, mul(y, alpha)).
+ * f64 != 0: float64 elements, else float32.
+ */
+export function axpy(f64: i32, x: usize, y: usize, alpha: f64, start: i32, end: i32): void {
+  let i = start;
+  if (f64 != 0) {
+    const a = f64x2.splat(alpha);
+    for (; i + 2 <= end; i += 2) {
+      const p = x + ((<usize>i) << 3);
+      v128.store(p, f64x2.add(v128.load(p), f64x2.mul(a, v128.load(y + ((<usize>i) << 3)))));
+    }
+    for (; i < end; i++) {
+      const p = x + ((<usize>i) << 3);
+      store<f64>(p, load<f64>(p) + alpha * load<f64>(y + ((<usize>i) << 3)));
+    }
+    return;
+  }
+  const af = <f32>alpha;
+  const a = f32x4.splat(af);
+  for (; i + 4 <= end; i += 4) {
+    const p = x + ((<usize>i) << 2);
+    v128.store(p, f32x4.add(v128.load(p), f32x4.mul(a, v128.load(y + ((<usize>i) << 2)))));
+  }
+  for (; i < end; i++) {
+    const p = x + ((<usize>i) << 2);
+    store<f32>(p, load<f32>(p) + af * load<f32>(y + ((<usize>i) << 2)));
+  }
+}

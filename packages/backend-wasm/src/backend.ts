@@ -82,6 +82,7 @@ export const THREAD_FUNCTIONS = [
   'maxPool2d',
   'maxPool2dBackward',
   'gather',
+  'axpy',
 ] as const;
 export type ThreadFunction = (typeof THREAD_FUNCTIONS)[number];
 
@@ -386,9 +387,9 @@ export class WasmBackend implements Backend<WasmHandle> {
     return this.s.tmp + t * TMP_BYTES;
   }
 
-  /** Allocates a temporary heap block (free with `release`). */
+  /** Allocates a temporary heap block, not zero-filled (free with `release`). */
   scratchAlloc(bytes: number): number {
-    return this.s.alloc.alloc(bytes);
+    return this.s.alloc.alloc(bytes, false);
   }
   release(ptr: number): void {
     this.s.alloc.free(ptr);

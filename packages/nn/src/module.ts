@@ -295,13 +295,19 @@ export class Module {
     return this.train(false);
   }
 
-  /** Clears the grads of every parameter (set to `null` unless `setToNone: false`). */
+  /**
+   * Clears the grads of every parameter: set to `null` (the old gradient tensors are disposed)
+   * unless `setToNone: false`, which zeroes them in place.
+   */
   zeroGrad(opts: ZeroGradOptions = {}): void {
     const setToNone = opts.setToNone ?? true;
     for (const p of this.parameters()) {
       if (p.grad === null) continue;
-      if (setToNone) p.grad = null;
-      else {
+      if (setToNone) {
+        // released now rather than by the garbage collector (see Optimizer.zeroGrad)
+        p.grad.dispose();
+        p.grad = null;
+      } else {
         const g = p.grad;
         p.grad = g.gradFn ? g.detach() : g;
         k.noGrad(() => p.grad?.zero_());

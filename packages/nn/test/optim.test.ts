@@ -554,3 +554,44 @@ describe('Optimizer base', () => {
     expect(opt.toString()).toContain('nesterov: False');
   });
 });
+
+describe('zeroGrad', () => {
+  it('set-to-none releases the old gradients at once (memory flat without the garbage collector)', async () => {
+    const { Linear } = await import('../src/layers/linear.js');
+    const layer = new Linear(50, 40);
+    const opt = new optim.SGD(layer.parameters(), { lr: 0.1 });
+    const x = k.randn([8, 50]);
+    const step = () => {
+      k.tidy(() => layer.call(x).square().mean().backward());
+      opt.step();
+    };
+    step();
+    const withGrads = k.memory().numBytes;
+    const w = layer.weight;
+    const oldGrad = w.grad!;
+    opt.zeroGrad();
+    expect(w.grad).toBeNull();
+    // weight 40x50 and bias 40 float32 gradients are gone from the device's count
+    expect(withGrads - k.memory().numBytes).toBe((40 * 50 + 40) * 4);
+    expect(() => oldGrad.dataSync()).toThrow();
+    step();
+    opt.zeroGrad();
+    const flat = k.memory().numBytes;
+    for (let i = 0; i < 20; i++) {
+      step();
+      opt.zeroGrad();
+    }
+    // (a few bytes of scalars may come and go with the garbage collector; 20 steps' gradients
+    // would be 160 KB)
+    expect(Math.abs(k.memory().numBytes - flat)).toBeLessThan(1024);
+    // Module.zeroGrad does the same; setToNone: false keeps (and zeroes) the tensors
+    step();
+    const before = k.memory().numBytes;
+    layer.zeroGrad({ setToNone: false });
+    expect(Math.abs(k.memory().numBytes - before)).toBeLessThan(64);
+    expect(Array.from(w.grad!.dataSync()).every((v) => v === 0)).toBe(true);
+    const kept = k.memory().numBytes;
+    layer.zeroGrad();
+    expect(kept - k.memory().numBytes).toBe((40 * 50 + 40) * 4);
+  });
+});

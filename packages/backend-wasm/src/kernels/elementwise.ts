@@ -201,6 +201,16 @@ export function runTernary(
   b.parallel('ternary', n, GRAIN_CHEAP, (t, s, e) => [op, valueDtype, selDtype, desc, b.tmp(t), s, e, p0]);
 }
 
+/** Row-major with no gaps or broadcasting (any offset). */
+function isDense(t: KernelTensor<WasmHandle>): boolean {
+  let expect = 1;
+  for (let d = t.shape.length - 1; d >= 0; d--) {
+    if (t.shape[d] !== 1 && t.strides[d] !== expect) return false;
+    expect *= t.shape[d];
+  }
+  return true;
+}
+
 /** Elementwise kernels write every output element: core skips zero-filling their outputs. */
 const WRITES_ALL = { writesAllOutputs: true } as const;
 
@@ -250,15 +260,24 @@ registerKernel(
 
 /**
  * 'add_' (core's optional in-place kernel): outputs[0] is inputs[0], an existing contiguous float
- * tensor, and becomes x + alpha·y. Two walker passes through a scratch block (alpha·y, then the
- * add) round exactly as the out-of-place add(x, mul(y, alpha)) does, without core's temporary and
- * copy.
+ * tensor, and becomes x + alpha·y, rounding exactly as the out-of-place add(x, mul(y, alpha)) does,
+ * without core's temporary and copy: one pass when y is dense (row-major, no gaps), else two walker
+ * passes through a scratch block (alpha·y, then the add).
  */
 registerKernel('add_', 'wasm', ({ inputs: [, y], outputs: [out], attrs }: Args) => {
   const n = numel(out.shape);
   if (n === 0) return;
   const b = wasmBackend;
   const bpe = bytesPerElement(out.dtype);
+  if (isDense(y)) {
+    // one pass (what optimizers hit: gradients are dense)
+    const f64 = out.dtype === 'float64' ? 1 : 0;
+    const xp = out.data + out.offset * bpe;
+    const yp = y.data + y.offset * bpe;
+    const alpha = attrs.alpha as number;
+    b.parallel('axpy', n, GRAIN_CHEAP, (_t, s, e) => [f64, xp, yp, alpha, s, e], 4);
+    return;
+  }
   const alpha = b.scratchAlloc(8);
   const tmp = b.scratchAlloc(n * bpe);
   try {

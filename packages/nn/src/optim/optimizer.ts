@@ -145,7 +145,10 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     return loss;
   }
 
-  /** Resets the gradients of all optimized parameters (to null by default). */
+  /**
+   * Resets the gradients of all optimized parameters: to null by default, disposing the old
+   * gradient tensors (read or clone a `.grad` you need before calling this), else zeroed in place.
+   */
   zeroGrad(opts: OptimizerZeroGradOptions = {}): void {
     const setToNone = opts.setToNone ?? true;
     for (const g of this.paramGroups)
@@ -153,6 +156,10 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
         const grad = p.grad;
         if (grad === null) continue;
         if (setToNone) {
+          // JS has no refcounts: release the old gradient now (PyTorch frees it when its last
+          // reference goes) instead of leaving it to the garbage collector, which on wasm meant a
+          // fresh block of linear memory (page faults) every step. See the README's deviations.
+          grad.dispose();
           p.grad = null;
           continue;
         }
