@@ -2,6 +2,7 @@ import '@kindling/backend-wasm';
 import { OutOfMemoryError, WasmAllocator, wasmBackend } from '@kindling/backend-wasm';
 import * as k from '@kindling/core';
 import { describe, expect, it } from 'vitest';
+import { lcg } from './random.js';
 
 const PAGE = 65536;
 
@@ -93,11 +94,8 @@ describe('WasmAllocator', () => {
 
   it('keeps live blocks disjoint under random alloc/free', () => {
     const a = fresh(1, 1024);
-    let seed = 12345;
-    const rnd = () => {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      return seed / 2 ** 32;
-    };
+    const uniform = lcg(12345);
+    const rnd = () => uniform() + 0.5;
     const live = new Map<number, number>();
     for (let i = 0; i < 3000; i++) {
       if (live.size > 0 && rnd() < 0.45) {

@@ -10,6 +10,7 @@ import '@kindling/backend-wasm';
 import { getNumThreads, setNumThreads } from '@kindling/backend-wasm';
 import * as k from '@kindling/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seededTensors } from './random.js';
 
 await k.initBackend('wasm');
 const initialThreads = getNumThreads();
@@ -17,16 +18,7 @@ afterAll(async () => {
   await setNumThreads(initialThreads);
 });
 
-let seed = 11;
-function randn(shape: number[]): k.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const v = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    seed = (seed * 1103515245 + 12345) >>> 0;
-    v[i] = seed / 2 ** 32 - 0.5;
-  }
-  return k.tensor(v, { device: 'wasm', shape });
-}
+const randn = seededTensors(11);
 
 interface Case {
   name: string;

@@ -7,16 +7,12 @@ import '@kindling/backend-cpu';
 import '@kindling/backend-wasm';
 import * as k from '@kindling/core';
 import { describe, expect, it } from 'vitest';
+import { lcg } from './random.js';
 
 await k.initBackend('wasm');
 
 function values(n: number, seed: number): number[] {
-  const v: number[] = [];
-  for (let i = 0; i < n; i++) {
-    seed = (seed * 1103515245 + 12345) >>> 0;
-    v.push(seed / 2 ** 32 - 0.5);
-  }
-  return v;
+  return Array.from({ length: n }, lcg(seed));
 }
 
 describe("'add_' in-place kernel", () => {

@@ -2,14 +2,11 @@
 import '@kindling/backend-wasm';
 import * as k from '@kindling/core';
 import { describe, expect, it } from 'vitest';
+import { lcg } from './random.js';
 
 await k.initBackend('wasm');
 
-let seed = 7;
-function rnd(): number {
-  seed = (seed * 1103515245 + 12345) >>> 0;
-  return seed / 2 ** 32 - 0.5;
-}
+const rnd = lcg(7);
 function values(n: number, int = false): number[] {
   return Array.from({ length: n }, () => (int ? Math.floor(rnd() * 10) : rnd()));
 }

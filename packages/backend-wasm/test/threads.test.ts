@@ -7,20 +7,12 @@ import { getNumThreads, setNumThreads, wasmBackend } from '@kindling/backend-was
 import * as k from '@kindling/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chunkBound } from '../src/threads.js';
+import { seededTensors } from './random.js';
 
 await k.initBackend('wasm');
 const initialThreads = getNumThreads();
 
-let seed = 3;
-function randn(shape: number[]): k.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const v = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    seed = (seed * 1103515245 + 12345) >>> 0;
-    v[i] = seed / 2 ** 32 - 0.5;
-  }
-  return k.tensor(v, { device: 'wasm', shape });
-}
+const randn = seededTensors(3);
 
 const a = randn([300, 257]);
 const b = randn([257, 501]);

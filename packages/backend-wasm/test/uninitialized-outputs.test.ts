@@ -8,6 +8,7 @@ import '@kindling/backend-cpu';
 import '@kindling/backend-wasm';
 import * as k from '@kindling/core';
 import { describe, expect, it } from 'vitest';
+import { lcg } from './random.js';
 
 await k.initBackend('wasm');
 
@@ -17,15 +18,13 @@ function dirty(bytes: number): void {
   t.dispose();
 }
 
-let seed = 17;
+const next = lcg(17);
+/** Seeded cpu tensors: uniform [-0.5, 0.5), or integers in [-8, 8) for int32. */
 function rand(shape: number[], dtype: k.DType = 'float32'): k.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const v = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    seed = (seed * 1103515245 + 12345) >>> 0;
-    v[i] = dtype === 'int32' ? (seed >>> 28) - 8 : seed / 2 ** 32 - 0.5;
-  }
-  return k.tensor(Array.from(v), { device: 'cpu', shape }).to(dtype);
+  const v = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () =>
+    dtype === 'int32' ? Math.floor(next() * 16) : next(),
+  );
+  return k.tensor(v, { device: 'cpu', shape }).to(dtype);
 }
 
 interface Case {
