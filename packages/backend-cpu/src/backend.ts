@@ -37,13 +37,14 @@ function clearPool(): void {
  */
 export const cpuBackend: Backend<CpuHandle> = {
   name: 'cpu',
-  alloc(dtype: DType, numel: number): CpuHandle {
+  alloc(dtype: DType, numel: number, uninitialized = false): CpuHandle {
     if (numel * bytesPerElement(dtype) >= POOL_MIN_BYTES) {
       const list = pools[dtype].get(numel);
       if (list !== undefined && list.length > 0) {
         const a = list.pop() as CpuHandle;
         pooledBytes -= a.byteLength;
-        a.fill(0);
+        // a reused array holds old values: clear it unless the caller overwrites it all
+        if (!uninitialized) a.fill(0);
         return a;
       }
     }

@@ -76,3 +76,42 @@ describe('cpu fast paths', () => {
     expect(w.grad!.tolist()).toEqual(expected.tolist());
   });
 });
+
+describe('pooled arrays handed out without clearing', () => {
+  // Arrays of 128 KB and up are pooled on free; kernels that write every output element (and
+  // copies) get them back without the zero-fill, so stale values must never show through.
+  const n = 1 << 17; // 512 KB of float32, 128 KB of bool
+  /** Leaves a pooled array of n elements of `dtype` holding non-zero values; returns it. */
+  const stale = (dtype: k.DType = 'float32') => {
+    const t = k.full([n], 7.5).to(dtype);
+    const h = t.storage.handle;
+    t.dispose();
+    return h;
+  };
+  it('elementwise, compare and where outputs reuse a stale array and overwrite all of it', () => {
+    const x = k.arange(0, n).float().div(n);
+    for (const [name, dtype, run, want] of [
+      ['exp', 'float32', () => x.exp(), (v: number) => Math.fround(Math.exp(v))],
+      ['mul', 'float32', () => x.mul(x), (v: number) => Math.fround(v * v)],
+      ['gt', 'bool', () => x.gt(0.5), (v: number) => (v > 0.5 ? 1 : 0)],
+      ['where', 'float32', () => k.where(x.gt(0.5), x, 0), (v: number) => (v > 0.5 ? v : 0)],
+    ] as const) {
+      const h = stale(dtype);
+      const out = run();
+      expect(out.storage.handle === h, `${name} reuses the stale array`).toBe(true);
+      const got = out.dataSync();
+      const xs = x.dataSync();
+      let bad = 0;
+      for (let i = 0; i < n; i++) if (Number(got[i]) !== want(xs[i])) bad++;
+      expect(bad, name).toBe(0);
+    }
+  });
+  it('ops whose kernels do not promise that still get a cleared array (reductions, matmul)', () => {
+    const a = k.zeros([n / 256, 256]);
+    const b = k.zeros([256, 256]);
+    const h = stale();
+    const z = a.matmul(b);
+    expect(z.storage.handle === h).toBe(true);
+    expect(Array.from(z.dataSync()).every((v) => v === 0)).toBe(true);
+  });
+});

@@ -1,6 +1,6 @@
 import { type KernelArgs, registerKernel } from '@kindling/core';
 import type { CpuHandle } from '../backend.js';
-import { type BinaryRow, binaryKernel, binaryLoop, coalesce, walkRows } from './elementwise.js';
+import { type BinaryRow, binaryKernel, binaryLoop, coalesce, WRITES_ALL, walkRows } from './elementwise.js';
 
 type F2 = (a: number, b: number) => number;
 
@@ -160,8 +160,12 @@ for (const [name, f] of Object.entries(BINARY_OPS)) {
   const floatK = row ? binaryKernel(row) : binaryLoop(f);
   const intF = INT_BINARY_OPS[name];
   const intK = intF ? binaryLoop(intF) : floatK;
-  registerKernel(name, 'cpu', (args: KernelArgs<CpuHandle>) =>
-    (args.inputs[0].dtype === 'float32' || args.inputs[0].dtype === 'float64' ? floatK : intK)(args),
+  registerKernel(
+    name,
+    'cpu',
+    (args: KernelArgs<CpuHandle>) =>
+      (args.inputs[0].dtype === 'float32' || args.inputs[0].dtype === 'float64' ? floatK : intK)(args),
+    WRITES_ALL,
   );
 }
 

@@ -8,6 +8,7 @@ import {
   ternaryKernel,
   ternaryLoop,
   unaryLoop,
+  WRITES_ALL,
 } from './elementwise.js';
 
 /**
@@ -108,9 +109,9 @@ const COMPARE_ROWS: Record<string, BinaryRow> = {
 
 for (const [name, f] of Object.entries(COMPARE_OPS)) {
   const row = COMPARE_ROWS[name];
-  registerKernel(name, 'cpu', row ? binaryKernel(row) : binaryLoop(f));
+  registerKernel(name, 'cpu', row ? binaryKernel(row) : binaryLoop(f), WRITES_ALL);
 }
-for (const [name, f] of Object.entries(PREDICATE_OPS)) registerKernel(name, 'cpu', unaryLoop(f));
+for (const [name, f] of Object.entries(PREDICATE_OPS)) registerKernel(name, 'cpu', unaryLoop(f), WRITES_ALL);
 
 /** 'where': inputs (cond: bool, a, b) broadcast to the output shape. */
 const whereRow: TernaryRow = (o, oi, c, ci, sc, a, ai, sa, b, bi, sb, n) => {
@@ -124,7 +125,7 @@ const whereRow: TernaryRow = (o, oi, c, ci, sc, a, ai, sa, b, bi, sb, n) => {
     for (let i = 0; i < n; i++) o[oi + i] = c[ci + i] !== 0 ? x : b[bi + i];
   } else for (let i = 0; i < n; i++, ci += sc, ai += sa, bi += sb) o[oi + i] = c[ci] !== 0 ? a[ai] : b[bi];
 };
-registerKernel('where', 'cpu', ternaryKernel(whereRow));
+registerKernel('where', 'cpu', ternaryKernel(whereRow), WRITES_ALL);
 
 /**
  * 'clamp': inputs are x then the present bounds (attrs hasMin/hasMax say which). min(max(x, lo), hi)

@@ -1,6 +1,6 @@
 import { type KernelArgs, type KernelAttrs, registerKernel } from '@kindling/core';
 import type { CpuHandle } from '../backend.js';
-import { type UnaryRow, unaryKernel, unaryLoop } from './elementwise.js';
+import { type UnaryRow, unaryKernel, unaryLoop, WRITES_ALL } from './elementwise.js';
 
 /**
  * Scalar math of the unary elementwise ops (the reference numerics). Inputs arrive in the output's
@@ -235,10 +235,13 @@ for (const [name, f] of Object.entries(UNARY_OPS)) {
   const floatK = row ? unaryKernel(row) : unaryLoop(f);
   const intF = INT_UNARY_OPS[name];
   const intK = intF ? unaryLoop(intF) : floatK;
-  registerKernel(name, 'cpu', (args: KernelArgs<CpuHandle>) =>
-    (args.inputs[0].dtype === 'int32' ? intK : floatK)(args),
+  registerKernel(
+    name,
+    'cpu',
+    (args: KernelArgs<CpuHandle>) => (args.inputs[0].dtype === 'int32' ? intK : floatK)(args),
+    WRITES_ALL,
   );
 }
 
 for (const [name, make] of Object.entries(PARAM_UNARY_OPS))
-  registerKernel(name, 'cpu', (args: KernelArgs<CpuHandle>) => unaryLoop(make(args.attrs))(args));
+  registerKernel(name, 'cpu', (args: KernelArgs<CpuHandle>) => unaryLoop(make(args.attrs))(args), WRITES_ALL);
