@@ -41,7 +41,7 @@ const r = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5);
 for (let i = 0; i < M * K; i++) f[A / 4 + i] = r();
 for (let i = 0; i < K * N; i++) f[B / 4 + i] = r();
 // A transposed (column-major), B row-major
-ex.gemmF32(K, A, 1, M, B, N, 1, C, N, 0, M, 0, N, 0, WS);
+ex.gemmF32(K, A, 1, M, B, N, 1, C, N, 0, M, 0, N, 0, WS, 0, 0, 0); // no bias
 let err = 0;
 for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
   let want = 0;
