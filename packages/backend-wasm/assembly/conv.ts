@@ -3,7 +3,7 @@
 // with gemm.ts's microkernel, bias added in cache. The same products and summation order as core's
 // im2col + matmul + add path, without the column buffer.
 
-import { CONV_NC, GEMM_KC, GEMM_MC, GEMM_MR, GEMM_NC, GEMM_NR, packA, packB, panelProduct } from './gemm';
+import { CONV_NC, GEMM_KC, GEMM_MC, packA, packB, panelProduct, wsConvTable, wsEdgeTile, wsPackedA } from './gemm';
 
 /** Copies n floats (short runs: an inline vector loop beats memory.copy's call into the engine). */
 @inline function copyF32(dst: usize, src: usize, n: i32): void {
@@ -212,9 +212,9 @@ export function conv2dF32(
   const L = load<i32>(g, 48) * load<i32>(g, 52);
   const items = (L + CONV_NC - 1) / CONV_NC;
   const bp = ws;
-  const ap = ws + ((<usize>(GEMM_KC * GEMM_NC)) << 2);
-  const tile = ap + ((<usize>(GEMM_MC * GEMM_KC)) << 4);
-  const tab = tile + ((<usize>(GEMM_MR * GEMM_NR)) << 2);
+  const ap = wsPackedA(ws);
+  const tile = wsEdgeTile(ws);
+  const tab = wsConvTable(ws);
   const scratch = tab + ((<usize>GEMM_KC) << 2);
   const ow = load<i32>(g, 52);
   const sh = load<i32>(g, 24);

@@ -29,6 +29,20 @@ export const CONV_NC: i32 = 256;
  */
 export const GEMM_WS_BYTES: i32 = (GEMM_KC * GEMM_NC + 4 * GEMM_MC * GEMM_KC + GEMM_MR * GEMM_NR + GEMM_KC + GEMM_KC * CONV_NC) * 4;
 
+// Where each part of a workspace `ws` (GEMM_WS_BYTES, in the order above) starts.
+/** The packed (splatted) A block, after the packed B panel at `ws` itself. */
+@inline export function wsPackedA(ws: usize): usize {
+  return ws + ((<usize>(GEMM_KC * GEMM_NC)) << 2);
+}
+/** The edge tile (MR x NR floats). */
+@inline export function wsEdgeTile(ws: usize): usize {
+  return wsPackedA(ws) + ((<usize>(GEMM_MC * GEMM_KC)) << 4);
+}
+/** conv2dF32's table of im2col row offsets (KC words), then its scratch. */
+@inline export function wsConvTable(ws: usize): usize {
+  return wsEdgeTile(ws) + ((<usize>(GEMM_MR * GEMM_NR)) << 2);
+}
+
 @inline function transpose4(c0: v128, c1: v128, c2: v128, c3: v128, d: usize, step: usize): void {
   const t0 = v128.shuffle<i32>(c0, c1, 0, 4, 1, 5);
   const t1 = v128.shuffle<i32>(c2, c3, 0, 4, 1, 5);
@@ -236,8 +250,8 @@ export function gemmF32(
   csbias: i32,
 ): void {
   const bp = ws;
-  const ap = ws + ((<usize>(GEMM_KC * GEMM_NC)) << 2);
-  const tile = ap + ((<usize>(GEMM_MC * GEMM_KC)) << 4);
+  const ap = wsPackedA(ws);
+  const tile = wsEdgeTile(ws);
   for (let jc = n0; jc < n1; jc += GEMM_NC) {
     const nc = n1 - jc < GEMM_NC ? n1 - jc : GEMM_NC;
     for (let pc = 0; pc < K; pc += GEMM_KC) {

@@ -395,10 +395,10 @@ export class WasmBackend implements Backend<WasmHandle> {
     this.s.alloc.free(ptr);
   }
 
-  /** Per-thread GEMM workspace of `bytes` (allocated once, kept). */
-  gemmWorkspace(t: number, bytes: number): number {
+  /** Thread t's GEMM / conv2d workspace of GEMM_WS_BYTES (allocated on first use, kept). */
+  gemmWorkspace(t: number): number {
     const ws = this.s.gemmWs;
-    while (ws.length <= t) ws.push(this.s.alloc.alloc(bytes));
+    while (ws.length <= t) ws.push(this.s.alloc.alloc(this.constant('GEMM_WS_BYTES')));
     return ws[t];
   }
 

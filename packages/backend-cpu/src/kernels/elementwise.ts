@@ -16,10 +16,10 @@ import type { CpuHandle } from '../backend.js';
 
 type Arr = CpuHandle;
 
-/** Writes `n` results to o[oi..]: x at xi, xi + sx, ... */
 /** Registration option of kernels that write every output element: core skips zero-filling them. */
 export const WRITES_ALL = { writesAllOutputs: true } as const;
 
+/** Writes `n` results to o[oi..]: x at xi, xi + sx, ... */
 export type UnaryRow = (o: Arr, oi: number, x: Arr, xi: number, sx: number, n: number) => void;
 /** Writes `n` results to o[oi..]: a at ai (stride sa), b at bi (stride sb). */
 export type BinaryRow = (

@@ -11,8 +11,6 @@ import { type WasmHandle, wasmBackend } from '../backend.js';
 /** Multiply-adds per thread below which a product is not split. */
 const GEMM_GRAIN = 1 << 20;
 
-let wsBytes = 0;
-
 /** One 2-d single-precision GEMM `C = A·B` over operands in linear memory (any element strides). */
 export interface Gemm2d {
   M: number;
@@ -62,7 +60,6 @@ export function sgemm(g: Gemm2d): void {
     addBias();
     return;
   }
-  if (wsBytes === 0) wsBytes = be.constant('GEMM_WS_BYTES');
   const work = M * N * K;
   if (N === 1) {
     const grain = Math.max(4, Math.ceil(GEMM_GRAIN / K));
@@ -111,7 +108,7 @@ export function sgemm(g: Gemm2d): void {
       splitN ? s : 0,
       splitN ? e : N,
       acc,
-      be.gemmWorkspace(t, wsBytes),
+      be.gemmWorkspace(t),
       bias ? bias.addr : 0,
       bias ? bias.rs : 0,
       bias ? bias.cs : 0,
@@ -154,12 +151,12 @@ function matmul({ inputs, outputs }: KernelArgs<WasmHandle>): void {
   let batch = 1;
   for (let d = 0; d < nd - 2; d++) batch *= out.shape[d];
   if (batch === 0 || M === 0 || N === 0) return;
+  const bpe = bytesPerElement(out.dtype);
   if (K === 0) {
     // an empty sum: zeros (the output is not zero-filled beforehand, see registerKernel below)
-    wasmBackend.exports.zero(out.data, batch * M * N * bytesPerElement(out.dtype));
+    wasmBackend.exports.zero(out.data, batch * M * N * bpe);
     return;
   }
-  const bpe = bytesPerElement(out.dtype);
   const run = (ga: Gemm2d) => {
     if (out.dtype === 'float32') sgemm(ga);
     else gemmScalar(out.dtype === 'float64' ? 'gemmF64' : 'gemmI32', ga);
@@ -196,7 +193,6 @@ function matmul({ inputs, outputs }: KernelArgs<WasmHandle>): void {
   const be = wasmBackend;
   if (out.dtype === 'float32' && batch > 1 && M * N * K < GEMM_GRAIN && be.availableThreads() > 1) {
     // Many small products: split the batch across threads instead of each product.
-    if (wsBytes === 0) wsBytes = be.constant('GEMM_WS_BYTES');
     const CHUNK = 1024;
     for (let b0 = 0; b0 < batch; b0 += CHUNK) {
       const nbat = Math.min(CHUNK, batch - b0);
@@ -213,7 +209,7 @@ function matmul({ inputs, outputs }: KernelArgs<WasmHandle>): void {
         g.brs,
         g.bcs,
         c0,
-        be.gemmWorkspace(t, wsBytes),
+        be.gemmWorkspace(t),
         s,
         e,
       ]);

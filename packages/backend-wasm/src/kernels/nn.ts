@@ -114,7 +114,6 @@ registerKernel(
     if (c === 0) b.exports.zero(out.data, n * o * l * 4);
     const desc = geometry(n, c, h, wd, g, x.strides);
     const convNc = b.constant('CONV_NC');
-    const wsBytes = b.constant('GEMM_WS_BYTES');
     const items = n * Math.ceil(l / convNc);
     const macsPerItem = o * w.shape[1] * Math.min(l, convNc);
     b.parallel(
@@ -133,7 +132,7 @@ registerKernel(
         o,
         s,
         e,
-        b.gemmWorkspace(t, wsBytes),
+        b.gemmWorkspace(t),
       ],
     );
   },

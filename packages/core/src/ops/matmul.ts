@@ -311,7 +311,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
         `linear: expected input and bias to have the same dtype, but got: ${x.dtype} != ${bias.dtype}`,
       );
     if (x.ndim === 2 && fusesBias(x, wT, bias)) {
-      commonDevice('linear', [x, weight]);
+      checkPair('linear', x, wT);
       return batchedMatmul('linear', x, wT, 'MmBackward', bias);
     }
   }

@@ -4,7 +4,6 @@
  * pooling has its own kernel returning argmax indices, and its gradient scatters through them.
  * Average and adaptive pooling and interpolation are compositions of these and matmul.
  */
-
 import { hasKernel } from '../backend.js';
 import { type DType, isFloatingPoint } from '../dtype.js';
 import { formatShape, normalizeDim } from '../shape.js';
@@ -289,6 +288,7 @@ export function conv2d(
     );
   const kk = cg * kh * kw;
   const l = oh * ow;
+  const geom = { kh, kw, sh, sw, ph, pw, dh, dw, oh, ow };
   // A device's optional fused kernel (forward only, float32, groups 1): the same products and
   // summation order as the im2col + matmul + add below, without the column buffer.
   if (
@@ -301,23 +301,12 @@ export function conv2d(
   ) {
     const w2 = weight.reshape(o, kk);
     const inputs = bias ? [kview(x), kview(w2), kview(bias)] : [kview(x), kview(w2)];
-    const fused = runKernel1('conv2d', x.device, inputs, [n, o, oh, ow], 'float32', {
-      kh,
-      kw,
-      sh,
-      sw,
-      ph,
-      pw,
-      dh,
-      dw,
-      oh,
-      ow,
-    });
+    const fused = runKernel1('conv2d', x.device, inputs, [n, o, oh, ow], 'float32', geom);
     if (w2 !== weight) w2.dispose();
     return unbatched ? fused.squeeze(0) : fused;
   }
   const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0;
-  const cols = pointwise ? x.reshape(n, c, l) : im2colRaw(x, { kh, kw, sh, sw, ph, pw, dh, dw, oh, ow });
+  const cols = pointwise ? x.reshape(n, c, l) : im2colRaw(x, geom);
   const product =
     groups === 1
       ? weight.reshape(o, kk).matmul(cols)
